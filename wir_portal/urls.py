@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("WIR-Portal – Administration")
+admin.site.site_title = _("WIR-Portal")
+admin.site.index_title = _("Verwaltung")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("impressum/", views.legal_page, {"page": "impressum"}, name="impressum"),
+    path("datenschutz/", views.legal_page, {"page": "datenschutz"}, name="datenschutz"),
+    path(
+        "barrierefreiheit/",
+        views.legal_page,
+        {"page": "barrierefreiheit"},
+        name="barrierefreiheit",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("accounts.urls")),
+    path("kommunen/", include("municipalities.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover - development only
+    pass
