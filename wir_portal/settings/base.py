@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "wir_portal",
     "accounts",
     "municipalities",
     "applications",
