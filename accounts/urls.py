@@ -20,9 +20,7 @@ urlpatterns = [
     ),
     path(
         "passwort-vergessen/gesendet/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/password_reset_done.html"
-        ),
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(

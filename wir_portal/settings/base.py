@@ -76,9 +76,7 @@ TEMPLATES = [
 
 # Data ----------------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/wir_portal"
-    ),
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/wir_portal"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
@@ -143,7 +141,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Mail ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WIR-Portal <noreply@wir-portal.hessen.example>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="WIR-Portal <noreply@wir-portal.hessen.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Language and time ---------------------------------------------------------------------------

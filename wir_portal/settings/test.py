@@ -4,7 +4,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-insecure-key-only-for-the-test-suite-0123456789")
+SECRET_KEY = env(
+    "DJANGO_SECRET_KEY", default="test-insecure-key-only-for-the-test-suite-0123456789"
+)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="wir-test")  # noqa: F405

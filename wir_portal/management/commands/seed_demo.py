@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from accounts.models import Role
+from wir_portal.demo import seed_all
+
+
+class Command(BaseCommand):
+    help = "Creates (or resets) the demo accounts for every role and the demo funding rounds."
+
+    def handle(self, *args, **options):
+        data = seed_all()
+        self.stdout.write(self.style.SUCCESS("Demo-Zugänge (nur für Test und Vorführung):"))
+        width = max(len(a.email) for a, _ in data["accounts"])
+        for account, municipalities in data["accounts"]:
+            where = f"  – {', '.join(municipalities)}" if municipalities else ""
+            self.stdout.write(
+                f"  {account.email:<{width}}  Passwort: {account.password:<22} "
+                f"{Role(account.role).label}{where}"
+            )
+        for title in data["rounds"]:
+            self.stdout.write(f"  Förderrunde: {title}")
