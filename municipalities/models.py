@@ -37,6 +37,13 @@ class MunicipalityQuerySet(models.QuerySet):
     def in_size_band(self, band: str):
         return self.filter(SizeBand.q(band))
 
+    def in_regierungsbezirk(self, name: str):
+        return self.filter(regierungsbezirk=name)
+
+    def in_kreis(self, kreis_key: str):
+        """``kreis_key`` is the Kreis part of the AGS (Land, Regierungsbezirk, Kreis: 5 digits)."""
+        return self.filter(ags__startswith=kreis_key)
+
     def search(self, text: str):
         text = (text or "").strip()
         if not text:
@@ -59,6 +66,12 @@ class Municipality(models.Model):
     regierungsbezirk = models.CharField(_("Regierungsbezirk"), max_length=200)
     population = models.PositiveIntegerField(_("Einwohnerzahl"))
     population_date = models.DateField(_("Stichtag der Einwohnerzahl"))
+    territory_date = models.DateField(
+        _("Gebietsstand"),
+        null=True,
+        blank=True,
+        help_text=_("Gebietsstand des Gemeindeverzeichnisses, aus dem der Datensatz stammt."),
+    )
     area_ha = models.PositiveIntegerField(_("Fläche in ha"), null=True, blank=True)
     postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
