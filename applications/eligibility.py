@@ -1,0 +1,282 @@
+"""Who may apply in a round, alone or jointly, explained in plain German with the figures used.
+
+Rules (all figures from the round): population from the register; above the upper bound not
+eligible; between the bounds alone (or as lead of a joint application if the round allows it);
+below the lower bound only jointly with 1 to ``joint_max_partners`` partners; one application
+per municipality per round, counting participation as partner; inactive municipalities cannot
+apply. A partner may be any active Hessian municipality not above the upper bound and not yet
+part of an application in the round (the call leaves open whether a partner may have more than
+the lower bound; it is allowed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from municipalities.models import Municipality, MunicipalityKind
+
+HESSEN_LAND_PREFIX = "06"
+
+
+# German formatting, independent of the active language ------------------------------------------
+def de_number(value: int) -> str:
+    """9852 -> '9.852'."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def de_amount(value: Decimal | int | float) -> str:
+    """20000 -> '20.000,00 €'."""
+    q = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{q:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{text} €"
+
+
+def de_date(value: dt.date | dt.datetime) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def municipality_label(municipality: Municipality) -> str:
+    """'Stadt Bensheim', 'Gemeinde Lautertal (Odenwald)'."""
+    word = (
+        "Stadt"
+        if municipality.kind in (MunicipalityKind.STADT, MunicipalityKind.KREISFREIE_STADT)
+        else "Gemeinde"
+    )
+    return f"{word} {municipality.name}"
+
+
+def _inhabitants(municipality: Municipality) -> str:
+    return (
+        f"{municipality_label(municipality)} hat {de_number(municipality.population)} "
+        f"Einwohnerinnen und Einwohner (Stand {de_date(municipality.population_date)})."
+    )
+
+
+# Result -----------------------------------------------------------------------------------
+class Mode(StrEnum):
+    ALONE = "alone"
+    JOINT_LEAD = "joint_lead"
+    JOINT_REQUIRED = "joint_required"
+    NOT_ELIGIBLE = "not_eligible"
+
+
+MODE_LABELS = {
+    Mode.ALONE: "Antrag als einzelne Kommune",
+    Mode.JOINT_LEAD: "Gemeinsamer Antrag als federführende Kommune",
+    Mode.JOINT_REQUIRED: "Antrag nur gemeinsam mit Partnerkommunen",
+    Mode.NOT_ELIGIBLE: "nicht antragsberechtigt",
+}
+
+
+@dataclass
+class EligibilityResult:
+    """``eligible``: the constellation given (municipality + partners) may be submitted.
+    ``mode``: how the municipality may take part; ``can_start`` is False only when it may not
+    take part at all. ``messages``: German sentences with the figures used, for the page;
+    ``problems``: the subset of them that explain why the constellation is not eligible."""
+
+    eligible: bool
+    mode: Mode
+    messages: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    population: int | None = None
+    combined_population: int | None = None
+    partner_errors: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def can_start(self) -> bool:
+        return self.mode != Mode.NOT_ELIGIBLE
+
+    @property
+    def mode_label(self) -> str:
+        return MODE_LABELS[self.mode]
+
+    def __bool__(self) -> bool:
+        return self.eligible
+
+
+# Checks -----------------------------------------------------------------------------------
+def _participation_text(round_, municipality: Municipality, exclude_application_id) -> str | None:
+    """Why ``municipality`` is already taken in ``round_``, or None."""
+    from .models import ParticipationRole, RoundParticipation
+
+    qs = RoundParticipation.objects.filter(round=round_, municipality=municipality)
+    if exclude_application_id is not None:
+        qs = qs.exclude(application_id=exclude_application_id)
+    p = qs.select_related("application__lead_municipality").first()
+    if p is None:
+        return None
+    app = p.application
+    which = f"dem Antrag {app.reference}" if app.reference else "einem Antragsentwurf"
+    if p.role == ParticipationRole.LEAD:
+        how = f"bereits mit {which}"
+    else:
+        how = (
+            f"bereits als Partnerkommune an {which} der {municipality_label(app.lead_municipality)}"
+        )
+    return (
+        f"{municipality_label(municipality)} nimmt an der Förderrunde „{round_.title}“ {how} "
+        f"teil. Je Förderrunde ist nur eine Beteiligung möglich."
+    )
+
+
+def _basic_problems(round_, municipality: Municipality, exclude_application_id) -> list[str]:
+    """Reasons why a municipality cannot take part at all (as lead or partner)."""
+    label = municipality_label(municipality)
+    problems = []
+    if not municipality.ags.startswith(HESSEN_LAND_PREFIX):
+        problems.append(f"{label} liegt nicht in Hessen und ist nicht antragsberechtigt.")
+    if municipality.kind == MunicipalityKind.GEMEINDEFREI:
+        problems.append(f"{municipality.name} ist ein gemeindefreies Gebiet, keine Kommune.")
+    if not municipality.is_active:
+        problems.append(
+            f"{label} wird im Gemeindeverzeichnis nicht mehr als eigenständige Kommune geführt "
+            f"und kann keinen Antrag stellen."
+        )
+    taken = _participation_text(round_, municipality, exclude_application_id)
+    if taken:
+        problems.append(taken)
+    return problems
+
+
+def _reference_date_note(round_, municipalities: Iterable[Municipality]) -> str | None:
+    dates = {m.population_date for m in municipalities}
+    ref = round_.population_reference_date
+    if ref and dates and dates != {ref}:
+        return (
+            f"Hinweis: Die Förderrunde nennt den Stichtag {de_date(ref)}; verwendet werden die "
+            f"Einwohnerzahlen des Gemeindeverzeichnisses zum angegebenen Stand."
+        )
+    return None
+
+
+def check_partner(round_, partner: Municipality, *, lead=None, application=None) -> list[str]:
+    """Why ``partner`` cannot be a partner municipality in ``round_`` (empty: it can)."""
+    app_id = getattr(application, "pk", application)
+    problems = []
+    if lead is not None and partner.pk == lead.pk:
+        return ["Die antragstellende Kommune kann nicht zugleich Partnerkommune sein."]
+    problems.extend(_basic_problems(round_, partner, app_id))
+    if partner.population > round_.population_upper:
+        problems.append(
+            f"{_inhabitants(partner)} Partnerkommunen dürfen höchstens "
+            f"{de_number(round_.population_upper)} Einwohnerinnen und Einwohner haben."
+        )
+    return problems
+
+
+def check_eligibility(
+    *,
+    round,  # noqa: A002 - the word of the domain
+    municipality: Municipality,
+    partners: Iterable[Municipality] = (),
+    application=None,
+) -> EligibilityResult:
+    """May ``municipality`` apply in ``round``, alone or with ``partners``?
+
+    ``application`` (instance or id): its own participation rows are not counted as "already
+    taking part" (for checks on an existing application)."""
+    r = round
+    partners = list(partners)
+    app_id = getattr(application, "pk", application)
+    pop = municipality.population
+    label = municipality_label(municipality)
+    messages = [_inhabitants(municipality)]
+    problems: list[str] = []
+    bounds = (
+        f"{de_number(r.population_lower)} bis {de_number(r.population_upper)} "
+        f"Einwohnerinnen und Einwohnern"
+    )
+
+    def problem(text: str) -> None:
+        messages.append(text)
+        problems.append(text)
+
+    def result(eligible: bool, mode: Mode, **kw) -> EligibilityResult:
+        note = _reference_date_note(r, [municipality, *partners])
+        if note:
+            messages.append(note)
+        return EligibilityResult(eligible, mode, messages, problems, population=pop, **kw)
+
+    for text in _basic_problems(r, municipality, app_id):
+        problem(text)
+    if problems:
+        return result(False, Mode.NOT_ELIGIBLE)
+
+    if pop > r.population_upper:
+        problem(
+            f"Antragsberechtigt sind Kommunen mit höchstens {de_number(r.population_upper)} "
+            f"Einwohnerinnen und Einwohnern. {label} ist daher nicht antragsberechtigt."
+        )
+        return result(False, Mode.NOT_ELIGIBLE)
+
+    below = pop < r.population_lower
+    if below:
+        if not r.joint_allowed:
+            problem(
+                f"In dieser Förderrunde sind nur Kommunen mit {bounds} antragsberechtigt. "
+                f"{label} ist daher nicht antragsberechtigt."
+            )
+            return result(False, Mode.NOT_ELIGIBLE)
+        partner_words = (
+            "einer Partnerkommune"
+            if r.joint_max_partners == 1
+            else "einer oder zwei Partnerkommunen"
+        )
+        messages.append(
+            f"Sie kann nur gemeinsam mit {partner_words} einen Antrag stellen "
+            f"(allein antragsberechtigt sind Kommunen mit {bounds})."
+        )
+        base_mode = Mode.JOINT_REQUIRED
+    else:
+        messages.append(f"Sie kann allein einen Antrag stellen (antragsberechtigt: {bounds}).")
+        base_mode = Mode.ALONE
+
+    if not partners:
+        if below:
+            problem("Bisher ist keine Partnerkommune angegeben.")
+            return result(False, base_mode)
+        return result(True, base_mode)
+
+    # A joint application.
+    if not r.joint_allowed:
+        problem("In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen.")
+        return result(False, base_mode)
+    if not below and not r.lead_between_bounds_may_be_joint:
+        problem(
+            f"Kommunen mit {bounds} stellen in dieser Förderrunde allein einen Antrag; "
+            f"einen gemeinsamen Antrag kann nur eine Kommune mit weniger als "
+            f"{de_number(r.population_lower)} Einwohnerinnen und Einwohnern führen."
+        )
+    if len(partners) > r.joint_max_partners:
+        problem(
+            f"Ein gemeinsamer Antrag kann höchstens {r.joint_max_partners} Partnerkommunen "
+            f"umfassen; angegeben sind {len(partners)}."
+        )
+    seen: dict[int, Municipality] = {}
+    partner_errors: dict[int, list[str]] = {}
+    for partner in partners:
+        if partner.pk in seen:
+            errs = [f"{municipality_label(partner)} ist doppelt angegeben."]
+        else:
+            errs = check_partner(r, partner, lead=municipality, application=app_id)
+        seen[partner.pk] = partner
+        if errs:
+            partner_errors[partner.pk] = errs
+            for text in errs:
+                problem(text)
+        else:
+            messages.append(_inhabitants(partner))
+    combined = pop + sum(p.population for p in seen.values() if p.pk != municipality.pk)
+    names = ", ".join(municipality_label(m) for m in [municipality, *seen.values()])
+    messages.append(
+        f"Zusammen haben die beteiligten Kommunen ({names}) {de_number(combined)} "
+        f"Einwohnerinnen und Einwohner."
+    )
+    ok = not problems
+    mode = Mode.JOINT_LEAD if ok else base_mode
+    return result(ok, mode, combined_population=combined, partner_errors=partner_errors)

@@ -1,0 +1,248 @@
+"""Checks on single values: IBAN, phone number, uploaded files (recognised by content)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.utils.text import get_valid_filename
+
+# IBAN --------------------------------------------------------------------------------------------
+# Lengths of the SEPA countries a Hessian municipality might bank in; others: 15 to 34.
+IBAN_LENGTHS = {
+    "AT": 20, "BE": 16, "CH": 21, "DE": 22, "DK": 18, "ES": 24, "FI": 18, "FR": 27, "GB": 22,
+    "IE": 22, "IT": 27, "LI": 21, "LU": 20, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "SE": 24,
+}  # fmt: skip
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
+
+
+def normalize_iban(value: str) -> str:
+    """Upper case without spaces: ``de89 3704 0044 0532 0130 00`` -> ``DE89370400440532013000``."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def format_iban(value: str) -> str:
+    """Groups of four for display."""
+    iban = normalize_iban(value)
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def iban_is_valid(value: str) -> bool:
+    iban = normalize_iban(value)
+    if not _IBAN_SHAPE.match(iban):
+        return False
+    expected = IBAN_LENGTHS.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        return False
+    rearranged = iban[4:] + iban[:4]
+    digits = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(digits) % 97 == 1
+
+
+def validate_iban(value: str) -> None:
+    if not value:
+        return
+    iban = normalize_iban(value)
+    if not _IBAN_SHAPE.match(iban):
+        raise ValidationError(
+            "Bitte geben Sie eine IBAN im Format DE00 0000 0000 0000 0000 00 an.",
+            code="iban_format",
+        )
+    expected = IBAN_LENGTHS.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        raise ValidationError(
+            f"Eine IBAN aus {iban[:2]} hat {expected} Stellen, angegeben sind {len(iban)}.",
+            code="iban_length",
+        )
+    if not iban_is_valid(iban):
+        raise ValidationError(
+            "Die IBAN ist ungültig: Die Prüfziffer stimmt nicht. Bitte prüfen Sie die Angabe.",
+            code="iban_checksum",
+        )
+
+
+# Phone -------------------------------------------------------------------------------------------
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()/.\-]+$")
+
+
+def validate_phone(value: str) -> None:
+    """A phone number with area code: digits, spaces and ( ) / - . and a leading + or 0."""
+    if not value:
+        return
+    text = value.strip()
+    digits = re.sub(r"\D", "", text)
+    if (
+        not _PHONE_CHARS.match(text)
+        or not (text.startswith("+") or text.startswith("0") or text.startswith("(0"))
+        or not 6 <= len(digits) <= 20
+    ):
+        raise ValidationError(
+            "Bitte geben Sie eine Telefonnummer mit Vorwahl an, "
+            "z. B. 06151 12-3456 oder +49 6151 123456.",
+            code="phone",
+        )
+
+
+# File names --------------------------------------------------------------------------------------
+MAX_FILENAME_LENGTH = 120
+
+
+def sanitize_filename(name: str, *, max_length: int = MAX_FILENAME_LENGTH) -> str:
+    """A safe, short file name: no path parts, only harmless characters, extension kept."""
+    base = os.path.basename((name or "").replace("\\", "/")).strip().strip(".")
+    try:
+        base = get_valid_filename(base)
+    except SuspiciousFileOperation:
+        base = ""
+    if not base or base in {".", ".."}:
+        base = "datei"
+    stem, ext = os.path.splitext(base)
+    ext = ext[:16].lower()
+    if len(stem) + len(ext) > max_length:
+        stem = stem[: max_length - len(ext)]
+    return f"{stem or 'datei'}{ext}"
+
+
+# Uploaded files ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    label: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileType("application/pdf", "PDF-Dokument", (".pdf",))
+DOCX = FileType(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "Word-Dokument (DOCX)",
+    (".docx",),
+)
+XLSX = FileType(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "Excel-Tabelle (XLSX)",
+    (".xlsx",),
+)
+ODT = FileType("application/vnd.oasis.opendocument.text", "OpenDocument-Text (ODT)", (".odt",))
+ODS = FileType(
+    "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument-Tabelle (ODS)", (".ods",)
+)
+JPEG = FileType("image/jpeg", "JPEG-Bild", (".jpg", ".jpeg"))
+PNG = FileType("image/png", "PNG-Bild", (".png",))
+ALLOWED_FILE_TYPES = (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG)
+_BY_EXTENSION = {ext: ft for ft in ALLOWED_FILE_TYPES for ext in ft.extensions}
+ALLOWED_EXTENSIONS_TEXT = "PDF, DOCX, XLSX, ODT, ODS, JPG und PNG"
+
+_HEAD_BYTES = 8192
+
+
+def _zip_type(fileobj: IO[bytes]) -> FileType | None:
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size > 200:
+                    return None
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return {ODT.content_type: ODT, ODS.content_type: ODS}.get(mimetype)
+            if "[Content_Types].xml" in names:
+                if any(n.startswith("word/") for n in names):
+                    return DOCX
+                if any(n.startswith("xl/") for n in names):
+                    return XLSX
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+        return None
+    return None
+
+
+def sniff_file_type(fileobj: IO[bytes]) -> FileType | None:
+    """The allowed type the content is, whatever the file is called; None if none."""
+    fileobj.seek(0)
+    head = fileobj.read(_HEAD_BYTES)
+    fileobj.seek(0)
+    if not head:
+        return None
+    if head.lstrip(b"\r\n\t \x00\xef\xbb\xbf")[:5] == b"%PDF-":
+        return PDF
+    guess = filetype.guess(head)
+    mime = guess.mime if guess else None
+    if mime == "image/png" and head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if mime == "image/jpeg" and head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            return _zip_type(fileobj)
+        finally:
+            fileobj.seek(0)
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _format_mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
+    """Checks an uploaded file: size, type by content, extension matching the content.
+
+    Returns the sanitised name, detected content type, size and SHA-256; raises a German
+    ValidationError otherwise."""
+    if max_bytes is None:
+        max_bytes = getattr(settings, "WIR_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    name = sanitize_filename(getattr(uploaded_file, "name", "") or "")
+    size = uploaded_file.size
+    if not size:
+        raise ValidationError(f"Die Datei „{name}“ ist leer.", code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            f"Die Datei „{name}“ ist zu groß ({_format_mb(size)} MB). "
+            f"Erlaubt sind höchstens {_format_mb(max_bytes)} MB.",
+            code="too_large",
+        )
+    fileobj = uploaded_file.file if hasattr(uploaded_file, "file") else uploaded_file
+    detected = sniff_file_type(fileobj)
+    ext = os.path.splitext(name)[1].lower()
+    claimed = _BY_EXTENSION.get(ext)
+    if detected is None:
+        if claimed is not None:
+            raise ValidationError(
+                f"Die Datei „{name}“ trägt die Endung {ext}, ist aber kein {claimed.label}. "
+                f"Bitte laden Sie eine echte Datei in einem dieser Formate hoch: "
+                f"{ALLOWED_EXTENSIONS_TEXT}.",
+                code="content_mismatch",
+            )
+        raise ValidationError(
+            f"Die Datei „{name}“ hat ein nicht zugelassenes Format. "
+            f"Zugelassen sind {ALLOWED_EXTENSIONS_TEXT}.",
+            code="file_type",
+        )
+    if claimed is not detected:
+        raise ValidationError(
+            f"Die Datei „{name}“ ist ein {detected.label}, trägt aber "
+            + (f"die Endung {ext}." if ext else "keine Dateiendung.")
+            + f" Bitte benennen Sie sie mit der Endung {detected.extensions[0]}.",
+            code="content_mismatch",
+        )
+    digest = hashlib.sha256()
+    fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return CheckedUpload(
+        original_name=name, content_type=detected.content_type, size=size, sha256=digest.hexdigest()
+    )

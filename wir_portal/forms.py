@@ -1,0 +1,175 @@
+"""Form helpers shared by the apps: the crispy set-up for KERN and German number input."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import numberformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+
+class KernFormMixin:
+    """Gives a form a crispy ``FormHelper`` for the KERN template pack.
+
+    ``{% crispy form %}`` then renders the form tag (POST, ``novalidate``, CSRF token), the
+    error summary, every field as a KERN component, and a primary submit button labelled
+    ``submit_label`` if one is set. Override ``build_helper`` for a layout of your own::
+
+        class ContactForm(KernFormMixin, forms.Form):
+            submit_label = _("Speichern")
+
+            def build_helper(self):
+                helper = super().build_helper()
+                helper.layout = Layout(Fieldset(_("Kontakt"), "name", "email"))
+                return helper
+    """
+
+    submit_label: str | None = None
+    submit_name = "submit"
+    form_action = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_method = "post"
+        if self.form_action:
+            helper.form_action = self.form_action
+        if self.submit_label:
+            helper.add_input(Submit(self.submit_name, self.submit_label))
+        return helper
+
+
+def format_decimal_de(value: Decimal | int | float, decimal_places: int | None = None) -> str:
+    """``Decimal("1234.5")`` → ``"1.234,5"`` (``"1.234,50"`` with ``decimal_places=2``)."""
+    return numberformat.format(
+        value,
+        decimal_sep=",",
+        decimal_pos=decimal_places,
+        grouping=3,
+        thousand_sep=".",
+        force_grouping=True,
+        use_l10n=False,
+    )
+
+
+# An integer part with or without thousands separators ("1234", "1.234", "1 234"),
+# and, after a comma, the decimal part.
+_GERMAN_NUMBER = re.compile(
+    r"^(?P<sign>[-−]?)(?P<int>\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)(?:,(?P<frac>\d+))?$"
+)
+# Without a comma, a single point may be a decimal point ("1234.5", "0.25").
+_POINT_DECIMAL = re.compile(r"^(?P<sign>[-−]?)(?P<int>\d+)\.(?P<frac>\d+)$")
+
+
+def parse_german_decimal(text: str) -> Decimal | None:
+    """Read a number as people in Germany write it; ``None`` if it is not one.
+
+    "1.234,56" and "1234,56" are 1234.56; points and spaces may group thousands. Without a
+    comma, "1.234" is one thousand two hundred thirty-four (German grouping), while a
+    single point that cannot be grouping, as in "1234.5" or "0.25", is a decimal point.
+    A leading or trailing "€" is ignored.
+    """
+    text = text.strip().removeprefix("€").removesuffix("€").strip()
+    match = _GERMAN_NUMBER.match(text) or _POINT_DECIMAL.match(text)
+    if not match:
+        return None
+    integer = re.sub(r"\D", "", match["int"])
+    fraction = match["frac"]
+    number = integer + (f".{fraction}" if fraction else "")
+    try:
+        value = Decimal(number)
+    except InvalidOperation:  # pragma: no cover - the patterns only let digits through
+        return None
+    return -value if match["sign"] else value
+
+
+class GermanDecimalField(forms.DecimalField):
+    """A decimal field for amounts typed the German way ("1.234,56").
+
+    Defaults to two decimal places (cents). ``min_value``/``max_value`` are checked with
+    messages that show the limit in German notation. The input is a text box with
+    ``inputmode="decimal"``: a browser's number input would refuse the comma.
+    """
+
+    widget = forms.TextInput
+
+    default_error_messages = {
+        "invalid": _("Bitte geben Sie eine Zahl ein, zum Beispiel 1.234,56."),
+        "max_decimal_places": ngettext_lazy(
+            "Bitte geben Sie höchstens %(max)s Nachkommastelle an.",
+            "Bitte geben Sie höchstens %(max)s Nachkommastellen an.",
+            "max",
+        ),
+        "max_digits": ngettext_lazy(
+            "Bitte geben Sie höchstens %(max)s Ziffer ein.",
+            "Bitte geben Sie höchstens %(max)s Ziffern ein.",
+            "max",
+        ),
+        "max_whole_digits": ngettext_lazy(
+            "Bitte geben Sie höchstens %(max)s Stelle vor dem Komma ein.",
+            "Bitte geben Sie höchstens %(max)s Stellen vor dem Komma ein.",
+            "max",
+        ),
+        "negative": _("Bitte geben Sie keine negative Zahl ein."),
+        "min_value": _("Bitte geben Sie mindestens %(limit_value)s ein."),
+        "max_value": _("Bitte geben Sie höchstens %(limit_value)s ein."),
+    }
+
+    def __init__(self, *, max_value=None, min_value=None, decimal_places=2, **kwargs):
+        # The limits are checked in validate(), for messages with German numbers; Django's
+        # validators would print "1234.5".
+        super().__init__(decimal_places=decimal_places, **kwargs)
+        self.max_value = Decimal(max_value) if max_value is not None else None
+        self.min_value = Decimal(min_value) if min_value is not None else None
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.TextInput) and not isinstance(widget, forms.NumberInput):
+            attrs.setdefault("inputmode", "decimal")
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, int):
+            return Decimal(value)
+        parsed = parse_german_decimal(str(value))
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if self.min_value is not None and value < self.min_value:
+            if self.min_value == 0:
+                raise ValidationError(self.error_messages["negative"], code="min_value")
+            raise ValidationError(
+                self.error_messages["min_value"],
+                code="min_value",
+                params={"limit_value": format_decimal_de(self.min_value)},
+            )
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit_value": format_decimal_de(self.max_value)},
+            )
+
+    def prepare_value(self, value):
+        """Show stored amounts the German way; leave what the person typed as it was."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_decimal_de(value, self.decimal_places)
+        return value
