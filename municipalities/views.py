@@ -1,16 +1,53 @@
+"""The public register of municipalities: list with search and filters, and a detail page."""
+
+from django.core.paginator import Paginator
+from django.db.models.functions import Substr
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from .forms import MunicipalityFilterForm
 from .models import Municipality
 
+PAGE_SIZE = 50
 
-def municipality_list(request):
+
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    municipalities = Municipality.objects.active()
+    kreise = list(
+        municipalities.annotate(kreis_key=Substr("ags", 1, 5))
+        .values_list("regierungsbezirk", "kreis_key", "kreis")
+        .order_by()
+        .distinct()
+    )
+    form = MunicipalityFilterForm(request.GET or None, kreise=kreise)
+    municipalities = form.filter(municipalities).order_by("name", "ags")
+    page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "municipalities/municipality_list.html",
-        {"municipalities": Municipality.objects.all()[:50]},
+        {
+            "form": form,
+            "page_obj": page,
+            "municipalities": page.object_list,
+            "source": _source(page.object_list),
+        },
     )
 
 
-def municipality_detail(request, ags):
+def municipality_detail(request: HttpRequest, ags: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, ags=ags)
-    return render(request, "municipalities/municipality_detail.html", {"municipality": municipality})
+    return render(
+        request,
+        "municipalities/municipality_detail.html",
+        {"municipality": municipality, "source": _source([municipality])},
+    )
+
+
+def _source(municipalities) -> dict:
+    """The edition shown, for the attribution under the data (from the rows already loaded)."""
+    territory_dates = {m.territory_date for m in municipalities if m.territory_date}
+    population_dates = {m.population_date for m in municipalities}
+    return {
+        "territory_date": max(territory_dates) if territory_dates else None,
+        "population_date": population_dates.pop() if len(population_dates) == 1 else None,
+    }
