@@ -12,6 +12,7 @@ from .models import (
     CostCategory,
     CostLine,
     FundingRound,
+    GeneratedDocument,
     ItemRequest,
     RoundParticipation,
 )
@@ -111,6 +112,12 @@ class AttachmentInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
+class DocumentInline(_ReadOnlyInline):
+    model = GeneratedDocument
+    fields = ["kind", "filename", "size", "sha256", "created_at"]
+    readonly_fields = fields
+
+
 class ItemRequestInline(_ReadOnlyInline):
     model = ItemRequest
     fields = ["created_at", "sections", "message", "due_date", "created_by", "resolved_at"]
@@ -124,7 +131,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title", "lead_municipality__name", "lead_municipality__ags"]
     list_select_related = ["round", "lead_municipality"]
     date_hierarchy = "created_at"
-    inlines = [PartnerInline, CostLineInline, AttachmentInline, ItemRequestInline, EventInline]
+    inlines = [
+        PartnerInline,
+        CostLineInline,
+        AttachmentInline,
+        ItemRequestInline,
+        DocumentInline,
+        EventInline,
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.concrete_fields]

@@ -703,6 +703,43 @@ class ItemRequest(models.Model):
         return f"{self.application} – {', '.join(self.sections)}"
 
 
+class DocumentKind(models.TextChoices):
+    RECEIPT = "receipt", _("Eingangsbestätigung")
+    DECISION = "decision", _("Bescheid")
+
+
+def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
+    """applications/<application id>/documents/<uuid>_<sanitised name> (private)."""
+    name = sanitize_filename(filename)
+    return f"applications/{instance.application_id}/documents/{uuid.uuid4().hex}_{name}"
+
+
+class GeneratedDocument(models.Model):
+    """A PDF the portal produced for an application (receipt, decision letter). At most one
+    per kind, so rendering twice replaces instead of adding (``services.document_store``)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("Antrag")
+    )
+    kind = models.CharField(_("Art"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(_("Datei"), upload_to=document_upload_to, max_length=300)
+    filename = models.CharField(_("Dateiname beim Herunterladen"), max_length=200)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Erzeugtes Dokument")
+        verbose_name_plural = _("Erzeugte Dokumente")
+        ordering = ["application", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="document_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"
+
+
 # Events ---------------------------------------------------------------------------------------
 class EventAction(models.TextChoices):
     """Events that are not workflow transitions (those use ``workflow.Action`` values)."""

@@ -49,9 +49,11 @@ from .models import (
     AttachmentKind,
     CostCategory,
     CostLine,
+    DocumentKind,
     EventAction,
     FinancingType,
     FundingRound,
+    GeneratedDocument,
     ItemRequest,
     ParticipationRole,
     PartnerStatus,
@@ -81,6 +83,7 @@ __all__ = [
     "attachment_add",
     "attachment_remove",
     "cost_plan_save",
+    "document_store",
     "partner_add",
     "partner_remove",
     "partner_respond",
@@ -1175,3 +1178,35 @@ def open_item_request_sections(application: Application) -> list[str]:
         Q(application=application) & Q(resolved_at__isnull=True)
     ).first()
     return list(request.sections) if request else []
+
+
+# Generated documents ----------------------------------------------------------------------------
+@transaction.atomic
+def document_store(
+    *, application_id: int, kind: str, content: bytes, filename: str
+) -> GeneratedDocument:
+    """Store a generated PDF (receipt, decision letter) for an application, idempotently: the
+    same content again changes nothing, new content replaces the old file. For tasks that may
+    run twice."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    if kind not in DocumentKind.values:
+        raise ValueError(f"Unknown document kind {kind!r}")
+    _lock(application_id)  # one writer per application at a time
+    digest = hashlib.sha256(content).hexdigest()
+    document = GeneratedDocument.objects.filter(application_id=application_id, kind=kind).first()
+    if document and document.sha256 == digest and document.filename == filename:
+        return document
+    old_name = document.file.name if document else None
+    document = document or GeneratedDocument(application_id=application_id, kind=kind)
+    document.file.save(filename, ContentFile(content), save=False)
+    document.filename = filename
+    document.size = len(content)
+    document.sha256 = digest
+    document.created_at = timezone.now()
+    document.save()
+    if old_name and old_name != document.file.name:
+        transaction.on_commit(partial(document.file.storage.delete, old_name), robust=True)
+    return document
