@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Konten")
+
+    def ready(self):
+        from . import privacy, signals  # noqa: F401 - connects the login-event receivers
