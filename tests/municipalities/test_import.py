@@ -293,13 +293,13 @@ class TestSample:
     def test_the_built_in_sample_imports(self, sample_path):
         out = run_import(sample_path)
 
-        assert "Ergebnis: 18 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
+        assert "Ergebnis: 19 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
         assert Municipality.objects.get(ags=DARMSTADT).population == 159_174
         counts = {band: Municipality.objects.in_size_band(band).count() for band in SizeBand}
         assert counts == {
             SizeBand.UNINHABITED: 1,
             SizeBand.BELOW_10K: 6,
-            SizeBand.FROM_10K_TO_50K: 7,
+            SizeBand.FROM_10K_TO_50K: 8,
             SizeBand.ABOVE_50K: 4,
         }
         assert set(Municipality.objects.values_list("regierungsbezirk", flat=True)) == {

@@ -1,0 +1,85 @@
+"""PDFs of an application: the Eingangsbestätigung (receipt). Rendered by Celery tasks after
+the submitting transaction commits; idempotent (same application state -> same file)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from wir_portal.pdf import render_pdf
+
+from .models import Application, DocumentKind, GeneratedDocument
+from .progress import section_answers
+from .services import document_store
+
+logger = logging.getLogger(__name__)
+
+
+def receipt_context(application: Application) -> dict:
+    return {
+        "application": application,
+        "answers": section_answers(application),
+        "lines": list(application.cost_lines.select_related("category").order_by("position", "pk")),
+        "partners": list(application.partners.select_related("municipality")),
+        "attachments": list(application.attachments.order_by("uploaded_at", "pk")),
+        "submitted_at": timezone.localtime(application.submitted_at),
+    }
+
+
+def receipt_pdf(application: Application) -> bytes:
+    return render_pdf(
+        "pdf/receipt.html",
+        receipt_context(application),
+        title=f"Eingangsbestätigung {application.reference}",
+        created=application.submitted_at,
+    )
+
+
+def receipt_recipients(application: Application) -> list[str]:
+    """The contact person and the lead municipality's staff."""
+    emails = {application.contact_email} if application.contact_email else set()
+    emails.update(
+        application.lead_municipality.memberships.filter(user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    return sorted(e for e in emails if e)
+
+
+def render_receipt(application_id: int) -> GeneratedDocument | None:
+    application = Application.objects.with_related().with_totals().filter(pk=application_id).first()
+    if application is None or not application.reference:
+        logger.warning("No submitted application %s to render a receipt for", application_id)
+        return None
+    content = receipt_pdf(application)
+    filename = f"Eingangsbestaetigung_{application.reference}.pdf"
+    existed = GeneratedDocument.objects.filter(
+        application_id=application_id, kind=DocumentKind.RECEIPT
+    ).exists()
+    with transaction.atomic():
+        document = document_store(
+            application_id=application_id,
+            kind=DocumentKind.RECEIPT,
+            content=content,
+            filename=filename,
+        )
+    if not existed:
+        send_receipt_mail(application, content, filename)
+    return document
+
+
+def send_receipt_mail(application: Application, content: bytes, filename: str) -> None:
+    recipients = receipt_recipients(application)
+    if not recipients:
+        return
+    context = {"application": application, "site_url": settings.WIR_SITE_URL}
+    subject = render_to_string("applications/email/receipt_subject.txt", context).strip()
+    body = render_to_string("applications/email/receipt.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=recipients)
+    message.attach(filename, content, "application/pdf")
+    message.send()
