@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wir_portal",
     "accounts",
     "municipalities",
@@ -47,7 +50,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle sessions end first; then RP roles must pass the second factor (accounts/middleware.py).
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,6 +141,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# A session without a request for this long is logged out; the page warns 2 minutes before.
+WIR_SESSION_IDLE_MINUTES = env.int("WIR_SESSION_IDLE_MINUTES", default=30)
+WIR_SESSION_WARNING_MINUTES = env.int("WIR_SESSION_WARNING_MINUTES", default=2)
+
+# Invitations by an admin, self-registration of municipal staff.
+WIR_INVITATION_DAYS = env.int("WIR_INVITATION_DAYS", default=14)
+WIR_REGISTRATION_CONFIRM_DAYS = env.int("WIR_REGISTRATION_CONFIRM_DAYS", default=3)
+
+# Two-factor authentication (django-otp): required for case officers, reviewers and admins.
+# Besides django-otp's own exponential back-off, WIR_OTP_FAILURE_LIMIT wrong codes in a row
+# lock the second factor of that person for WIR_OTP_LOCKOUT_MINUTES.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="WIR-Portal")
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+WIR_OTP_FAILURE_LIMIT = env.int("WIR_OTP_FAILURE_LIMIT", default=5)
+WIR_OTP_LOCKOUT_MINUTES = env.int("WIR_OTP_LOCKOUT_MINUTES", default=15)
+WIR_RECOVERY_CODE_COUNT = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -145,6 +169,8 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="WIR-Portal <noreply@wir-portal.hessen.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute address of the portal, for links in e-mails sent by Celery tasks.
+WIR_SITE_URL = env("WIR_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Language and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "de"

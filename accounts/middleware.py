@@ -1,0 +1,133 @@
+"""Session idle timeout and the two-factor requirement for RP roles."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+
+from .permissions import requires_two_factor
+from .selectors import has_two_factor
+
+LAST_ACTIVITY_SESSION_KEY = "wir_last_activity"
+
+# Reachable without the second factor: public pages, the way in and out, the two-factor
+# pages themselves. Everything else (including the Django admin) needs it when required.
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
+    {
+        "home",
+        "healthz",
+        "impressum",
+        "datenschutz",
+        "barrierefreiheit",
+        "set_language",
+        "accounts:login",
+        "accounts:logout",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "accounts:register",
+        "accounts:register_done",
+        "accounts:register_confirm",
+        "accounts:invitation_accept",
+        "accounts:two_factor_setup",
+        "accounts:two_factor_verify",
+        "accounts:session_ping",
+    }
+)
+
+
+def idle_seconds() -> int:
+    return settings.WIR_SESSION_IDLE_MINUTES * 60
+
+
+class SessionIdleTimeoutMiddleware:
+    """Logs out a session that has made no request for ``WIR_SESSION_IDLE_MINUTES``.
+
+    The time of the last request is kept in the session; the page's script
+    (static/js/session-timeout.js) warns shortly before and can ping to stay logged in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
+            if last is not None and now - int(last) > idle_seconds():
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "Sie wurden nach %(minutes)s Minuten ohne Aktivität abgemeldet. "
+                        "Bitte melden Sie sich erneut an."
+                    )
+                    % {"minutes": settings.WIR_SESSION_IDLE_MINUTES},
+                )
+                if request.method == "GET" and not _is_static(request.path):
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse('accounts:login')}?{query}")
+                return redirect("accounts:login")
+            request.session[LAST_ACTIVITY_SESSION_KEY] = now
+        return self.get_response(request)
+
+
+def _is_static(path: str) -> bool:
+    return path.startswith(settings.STATIC_URL)
+
+
+def is_verified(user) -> bool:
+    """Whether this session has passed the second factor (django-otp's OTPMiddleware adds
+    ``is_verified``; a user object fresh from ``login()`` has not)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def two_factor_pending(user) -> bool:
+    """Logged in with the password, but the second factor is still missing although the
+    person must (RP roles) or chose to (municipal staff with an app) use it."""
+    if not user.is_authenticated or is_verified(user):
+        return False
+    return requires_two_factor(user) or has_two_factor(user)
+
+
+def two_factor_redirect_url(user, next_url: str) -> str:
+    name = "accounts:two_factor_verify" if has_two_factor(user) else "accounts:two_factor_setup"
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+class RequireTwoFactorMiddleware:
+    """Sends a person who needs a second factor and has not given it to the set-up page
+    (no authenticator app yet) or to the code entry, from every page that is not public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not _is_static(request.path)
+            and not self._exempt(request)
+            and two_factor_pending(user)
+        ):
+            next_url = request.get_full_path() if request.method == "GET" else "/"
+            return redirect(two_factor_redirect_url(user, next_url))
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True  # a 404 reveals nothing
+        return match.view_name in TWO_FACTOR_EXEMPT_URL_NAMES

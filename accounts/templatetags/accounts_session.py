@@ -1,0 +1,14 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.simple_tag
+def session_timeout_config() -> dict:
+    """Idle timeout and warning lead time (seconds) for static/js/session-timeout.js."""
+    return {
+        "idle_seconds": settings.WIR_SESSION_IDLE_MINUTES * 60,
+        "warning_seconds": settings.WIR_SESSION_WARNING_MINUTES * 60,
+        "warning_minutes": settings.WIR_SESSION_WARNING_MINUTES,
+    }
