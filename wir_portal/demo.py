@@ -1,9 +1,11 @@
 """Demo data: accounts for every role and (once the applications app provides them) the
 demo funding rounds. Used by `manage.py seed_demo` and by the browser tests."""
 
+from base64 import b32decode
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from municipalities.models import Membership, Municipality
@@ -18,6 +20,10 @@ class DemoAccount:
     municipality_ags: tuple[str, ...] = ()
     is_staff: bool = False
     is_superuser: bool = False
+    # DEMO ONLY: a fixed TOTP secret (base32) for the roles that must use a second factor, so
+    # that a person can add it to an authenticator app and the browser tests can compute the
+    # codes. Never use fixed secrets for real accounts.
+    totp_secret: str = ""
 
 
 # Heppenheim (Bergstraße) 26,218 inhabitants: may apply alone. Birkenau 9,852: only jointly.
@@ -37,15 +43,24 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount(
         "sachbearbeitung@wir-portal.example", "Demo-Pruefung-2019!", "Sven Sachbearbeitung",
-        Role.CASE_OFFICER,
+        Role.CASE_OFFICER, totp_secret="WIRDEMOSACHBEARBEITUNGRPDARMSTAD",  # noqa: S106 - demo only
     ),
-    DemoAccount("jury1@wir-portal.example", "Demo-Jury1-2019!", "Julia Jury", Role.REVIEWER),
-    DemoAccount("jury2@wir-portal.example", "Demo-Jury2-2019!", "Jonas Jury", Role.REVIEWER),
+    DemoAccount(
+        "jury1@wir-portal.example", "Demo-Jury1-2019!", "Julia Jury", Role.REVIEWER,
+        totp_secret="WIRDEMOJURYEINSGUTACHTERINXXXXXX",  # noqa: S106 - demo only
+    ),
+    DemoAccount(
+        "jury2@wir-portal.example", "Demo-Jury2-2019!", "Jonas Jury", Role.REVIEWER,
+        totp_secret="WIRDEMOJURYZWEIGUTACHTERXXXXXXXX",  # noqa: S106 - demo only
+    ),
     DemoAccount(
         "admin@wir-portal.example", "Demo-Admin-2019!", "Ada Administration", Role.ADMIN,
-        is_staff=True, is_superuser=True,
+        is_staff=True, is_superuser=True, totp_secret="WIRDEMOADMINISTRATIONHMSIXXXXXXX",  # noqa: S106 - demo only
     ),
 )  # fmt: skip
+
+
+DEMO_DEVICE_NAME = "Demo-Authenticator"
 
 
 @transaction.atomic
@@ -61,6 +76,7 @@ def seed_accounts() -> list[tuple[DemoAccount, list[str]]]:
         user.is_active = True
         user.set_password(account.password)
         user.save()
+        _seed_totp_device(user, account)
         names = []
         for ags in account.municipality_ags:
             municipality = Municipality.objects.filter(ags=ags).first()
@@ -70,6 +86,35 @@ def seed_accounts() -> list[tuple[DemoAccount, list[str]]]:
             names.append(municipality.name)
         result.append((account, names))
     return result
+
+
+def _seed_totp_device(user: User, account: DemoAccount) -> None:
+    """A confirmed authenticator app with the account's fixed demo secret, reset so that the
+    next code is accepted (no throttling, no used time step)."""
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE_NAME).delete()
+    if not account.totp_secret:
+        TOTPDevice.objects.filter(user=user).delete()
+        return
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        defaults={
+            "key": b32decode(account.totp_secret).hex(),
+            "confirmed": True,
+            "last_t": -1,
+            "drift": 0,
+            "throttling_failure_count": 0,
+            "throttling_failure_timestamp": None,
+        },
+    )
+
+
+def demo_totp_uri(account: DemoAccount) -> str:
+    """The otpauth:// URI of the account's demo secret (for an authenticator app)."""
+    device = TOTPDevice.objects.select_related("user").get(
+        user__email=account.email, name=DEMO_DEVICE_NAME
+    )
+    return device.config_url
 
 
 def seed_all() -> dict:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.models import Role
-from wir_portal.demo import seed_all
+from wir_portal.demo import demo_totp_uri, seed_all
 
 
 class Command(BaseCommand):
@@ -17,5 +17,10 @@ class Command(BaseCommand):
                 f"  {account.email:<{width}}  Passwort: {account.password:<22} "
                 f"{Role(account.role).label}{where}"
             )
+            if account.totp_secret:
+                self.stdout.write(
+                    f"  {'':<{width}}  Zwei-Faktor (nur Demo, fester Schlüssel): "
+                    f"{account.totp_secret}\n  {'':<{width}}  {demo_totp_uri(account)}"
+                )
         for title in data["rounds"]:
             self.stdout.write(f"  Förderrunde: {title}")
