@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,13 @@ class SectionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         for name, field in fields_for_model(Application, fields=SECTION_FIELDS[section]).items():
             field.required = False
+            # The model's own checks (IBAN checksum, phone format) show next to the field at
+            # once, together with the form's, instead of one after the other.
+            field.validators.extend(
+                v
+                for v in Application._meta.get_field(name).validators
+                if not isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)
+            )
             if name in LONG_TEXT:
                 field.widget = forms.Textarea(attrs={"rows": 5})
             if isinstance(field, forms.DateField):
@@ -122,9 +130,11 @@ class SectionForm(VersionedForm):
 
 
 class CostLineForm(forms.Form):
-    category = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Kostenart"), empty_label=_("Bitte wählen")
-    )
+    # Choices, not a queryset: the categories are read once for all lines of the page.
+    category = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Kostenart"),
+        error_messages={"invalid_choice": _("Bitte wählen Sie eine Kostenart aus der Liste.")},
+    )  # fmt: skip
     description = forms.CharField(required=False, max_length=300, label=_("Beschreibung"))
     amount = GermanDecimalField(
         required=False, min_value=0, max_digits=12, label=_("Betrag in Euro")
@@ -136,7 +146,7 @@ class CostLineForm(forms.Form):
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        self.fields["category"].choices = [("", _("Bitte wählen")), *(categories or [])]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

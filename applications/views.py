@@ -316,7 +316,7 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable_application(request, pk, section)
     if not permissions.can_edit(request.user, application, section):
         return _section_closed(request, application)
-    categories = application.round.cost_categories.all()
+    categories = list(application.round.cost_categories.values_list("pk", "name"))
     form_kwargs = {"categories": categories}
     stale = False
     if request.method == "POST":
