@@ -209,8 +209,9 @@ def check_eligibility(
 
     if pop > r.population_upper:
         problem(
-            f"Antragsberechtigt sind Kommunen mit höchstens {de_number(r.population_upper)} "
-            f"Einwohnerinnen und Einwohnern. {label} ist daher nicht antragsberechtigt."
+            f"{label} hat {de_number(pop)} Einwohnerinnen und Einwohner. Antragsberechtigt "
+            f"sind Kommunen mit höchstens {de_number(r.population_upper)} Einwohnerinnen und "
+            f"Einwohnern; {label} ist daher nicht antragsberechtigt."
         )
         return result(False, Mode.NOT_ELIGIBLE)
 
@@ -218,8 +219,9 @@ def check_eligibility(
     if below:
         if not r.joint_allowed:
             problem(
-                f"In dieser Förderrunde sind nur Kommunen mit {bounds} antragsberechtigt. "
-                f"{label} ist daher nicht antragsberechtigt."
+                f"{label} hat {de_number(pop)} Einwohnerinnen und Einwohner. In dieser "
+                f"Förderrunde sind nur Kommunen mit {bounds} antragsberechtigt; {label} ist "
+                f"daher nicht antragsberechtigt."
             )
             return result(False, Mode.NOT_ELIGIBLE)
         partner_words = (

@@ -37,14 +37,21 @@ from applications.models import (
 from applications.workflow import Status
 from municipalities.models import Membership, Municipality, MunicipalityKind
 
-# A tiny valid PDF (one empty page), usable as attachment content.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _minimal_pdf() -> bytes:
+    """A tiny valid PDF (one empty A4 page), usable as attachment content."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+MINIMAL_PDF = _minimal_pdf()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,178 @@
+"""Permission predicates and the visibility selectors, as a matrix of people x statuses."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from applications import permissions, selectors
+from applications.models import Application, ApplicationEvent
+from applications.workflow import Status
+from tests.factories import (
+    AdminFactory,
+    ApplicationEventFactory,
+    ApplicationFactory,
+    ApplicationPartnerFactory,
+    AttachmentFactory,
+    CaseOfficerFactory,
+    FundingRoundFactory,
+    ItemRequestFactory,
+    MunicipalityFactory,
+    ReviewerFactory,
+    UserFactory,
+    staff_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = [
+    "lead_staff",
+    "partner_staff",
+    "declined_partner_staff",
+    "other_staff",
+    "case_officer",
+    "admin",
+    "superuser",
+    "reviewer",
+    "inactive_lead_staff",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def world():
+    round_ = FundingRoundFactory(lead_between_bounds_may_be_joint=True)
+    lead = MunicipalityFactory(population=20_000)
+    partner = MunicipalityFactory(population=5_000)
+    declined = MunicipalityFactory(population=5_000)
+    people = {
+        "lead_staff": staff_for(lead),
+        "partner_staff": staff_for(partner),
+        "declined_partner_staff": staff_for(declined),
+        "other_staff": staff_for(MunicipalityFactory()),
+        "case_officer": CaseOfficerFactory(),
+        "admin": AdminFactory(),
+        "superuser": UserFactory(role="municipal_staff", is_superuser=True, is_staff=True),
+        "reviewer": ReviewerFactory(),
+        "inactive_lead_staff": staff_for(lead, is_active=False),
+        "anonymous": AnonymousUser(),
+    }
+
+    def make(status, in_round=None):
+        app = ApplicationFactory(round=in_round or round_, lead_municipality=lead, status=status)
+        p = ApplicationPartnerFactory(application=app, municipality=partner)
+        ApplicationPartnerFactory(application=app, municipality=declined, status="declined")
+        if status == Status.MISSING_ITEMS:
+            ItemRequestFactory(application=app, sections=["attachments"])
+        return app, p
+
+    return people, make
+
+
+def expected_view(person, status):
+    if person in ("lead_staff", "partner_staff"):
+        return True
+    if person in ("case_officer", "admin", "superuser"):
+        return status != Status.DRAFT
+    return False
+
+
+def expected_edit(person, status, section):
+    if person != "lead_staff":
+        return False
+    if status == Status.DRAFT:
+        return True
+    if status == Status.MISSING_ITEMS:
+        return section in (None, "attachments")
+    return False
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_matrix(world, status):
+    people, make = world
+    app, partner = make(status)
+    attachment = AttachmentFactory(application=app)
+    for person in PEOPLE:
+        user = people[person]
+        assert permissions.can_view(user, app) is expected_view(person, status), person
+        assert permissions.can_download_attachment(user, attachment) is expected_view(
+            person, status
+        ), person
+        for section in (None, "project", "attachments"):
+            assert permissions.can_edit(user, app, section) is expected_edit(
+                person, status, section
+            ), (person, section)
+        assert permissions.can_respond_as_partner(user, partner) is (
+            person == "partner_staff" and status == Status.DRAFT
+        ), person
+        # The selectors agree with the predicates.
+        visible = Application.objects.visible_to(user).filter(pk=app.pk).exists()
+        assert visible is expected_view(person, status), person
+        editable = Application.objects.editable_by(user).filter(pk=app.pk).exists()
+        assert editable is expected_edit(person, status, None), person
+
+
+def test_partner_cannot_respond_once_declined(world):
+    people, make = world
+    app, partner = make(Status.DRAFT)
+    partner.status = "declined"
+    partner.save()
+    assert not permissions.can_respond_as_partner(people["partner_staff"], partner)
+
+
+def test_workflow_roles(world):
+    people, make = world
+    app, _ = make(Status.SUBMITTED)
+    roles = {p: permissions.workflow_roles(people[p], app) for p in PEOPLE}
+    assert roles["lead_staff"] == {"applicant"}
+    assert roles["case_officer"] == {"case_officer"}
+    assert roles["admin"] == {"admin"}
+    assert roles["superuser"] == {"admin"}
+    for p in ("partner_staff", "other_staff", "reviewer", "inactive_lead_staff", "anonymous"):
+        assert roles[p] == frozenset(), p
+
+
+def test_visible_list_has_constant_queries(world, django_assert_num_queries):
+    people, make = world
+    for status in Status.values:
+        if status != Status.DRAFT:
+            make(status, FundingRoundFactory(lead_between_bounds_may_be_joint=True))
+    officer = people["case_officer"]
+    with django_assert_num_queries(1):
+        rows = list(selectors.application_list(user=officer))
+    assert len(rows) == len(Status.values) - 1
+    assert all(r.total_cost == 0 for r in rows)  # annotated, no query per row
+    staff = people["lead_staff"]
+    with django_assert_num_queries(1):
+        assert len(list(selectors.application_list(user=staff))) == len(Status.values) - 1
+
+
+def test_timeline_hides_internal_events(world):
+    people, make = world
+    app, _ = make(Status.IN_CHECK)
+    ApplicationEventFactory(application=app, action="note", message="intern", internal=True)
+    ApplicationEventFactory(application=app, action="submit", to_status="submitted")
+    staff_view = selectors.application_timeline(application=app, user=people["lead_staff"])
+    officer_view = selectors.application_timeline(application=app, user=people["case_officer"])
+    assert [e.action for e in staff_view] == ["submit"]
+    assert sorted(e.action for e in officer_view) == ["note", "submit"]
+    assert ApplicationEvent.objects.public().count() == 1
+
+
+def test_pending_partner_requests(world):
+    people, make = world
+    app, partner = make(Status.DRAFT)
+    partner.status = "pending"
+    partner.save()
+    assert list(selectors.pending_partner_requests(user=people["partner_staff"])) == [partner]
+    assert not selectors.pending_partner_requests(user=people["lead_staff"]).exists()
+
+
+def test_application_get_404_for_invisible(world):
+    from django.http import Http404
+
+    people, make = world
+    app, _ = make(Status.DRAFT)
+    assert selectors.application_get(user=people["lead_staff"], pk=app.pk) == app
+    with pytest.raises(Http404):
+        selectors.application_get(user=people["case_officer"], pk=app.pk)
