@@ -1,6 +1,7 @@
 """Django admin: admins manage funding rounds here; applications are read-mostly (their status
 only changes through the workflow service, never by editing a field)."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from .models import (
     ApplicationEvent,
     ApplicationPartner,
     Attachment,
+    AttachmentKind,
     CostCategory,
     CostLine,
     FundingRound,
@@ -25,8 +27,23 @@ class CostCategoryInline(admin.TabularInline):
     ordering = ["position", "name"]
 
 
+class FundingRoundForm(forms.ModelForm):
+    required_attachment_kinds = forms.MultipleChoiceField(
+        label=_("Pflichtanlagen"),
+        choices=AttachmentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=FundingRound._meta.get_field("required_attachment_kinds").help_text,
+    )
+
+    class Meta:
+        model = FundingRound
+        fields = ["required_attachment_kinds"]  # the admin adds those of its fieldsets
+
+
 @admin.register(FundingRound)
 class FundingRoundAdmin(admin.ModelAdmin):
+    form = FundingRoundForm
     list_display = [
         "title",
         "programme_line",

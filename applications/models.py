@@ -202,22 +202,36 @@ class FundingRound(models.Model):
             models.CheckConstraint(
                 condition=Q(joint_max_partners__gte=1, joint_max_partners__lte=2),
                 name="round_joint_max_partners_1_2",
+                violation_error_message=_(
+                    "Ein gemeinsamer Antrag hat eine oder zwei Partnerkommunen."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(duration_min_months__gte=1)
                 & Q(duration_min_months__lte=F("duration_max_months"))
                 & Q(duration_max_months__lte=18),
                 name="round_duration_1_min_max_18",
+                violation_error_message=_(
+                    "Die Laufzeit liegt zwischen 1 und 18 Monaten; die Mindestlaufzeit darf "
+                    "die Höchstlaufzeit nicht übersteigen."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(population_lower__lte=F("population_upper")),
                 name="round_population_lower_le_upper",
+                violation_error_message=_(
+                    "Die untere Einwohnergrenze darf die obere nicht übersteigen."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(opens_at__lt=F("deadline")), name="round_opens_before_deadline"
+                condition=Q(opens_at__lt=F("deadline")),
+                name="round_opens_before_deadline",
+                violation_error_message=_("Die Antragsfrist muss nach dem Beginn liegen."),
             ),
             models.CheckConstraint(
-                condition=Q(max_grant__gte=0) & Q(budget__gte=0), name="round_money_not_negative"
+                condition=Q(max_grant__gte=0) & Q(budget__gte=0),
+                name="round_money_not_negative",
+                violation_error_message=_("Beträge dürfen nicht negativ sein."),
             ),
         ]
 
@@ -281,15 +295,16 @@ class ApplicationQuerySet(models.QuerySet):
         drafts, reviewers nothing yet (assignments come with the reviews app)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        condition = Q(pk__in=[])
         if user.is_rp:
-            return self.exclude(status=Status.DRAFT)
+            condition |= ~Q(status=Status.DRAFT)
         if user.is_municipal_staff:
             mine = _municipality_ids(user)
             as_partner = ApplicationPartner.objects.filter(
                 application=OuterRef("pk"), municipality__in=mine
             ).exclude(status=PartnerStatus.DECLINED)
-            return self.filter(Q(lead_municipality__in=mine) | Q(Exists(as_partner)))
-        return self.none()
+            condition |= Q(lead_municipality__in=mine) | Q(Exists(as_partner))
+        return self.filter(condition)
 
     def editable_by(self, user):
         """Applications whose content ``user`` may change now (lead staff; draft, or a

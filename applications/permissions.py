@@ -69,8 +69,8 @@ def workflow_roles(user, application: Application) -> frozenset[str]:
 def can_view(user, application: Application) -> bool:
     if not _active(user):
         return False
-    if user.is_rp:
-        return application.status != Status.DRAFT
+    if user.is_rp and application.status != Status.DRAFT:
+        return True
     if user.is_municipal_staff:
         return is_lead_staff(user, application) or is_partner_staff(user, application)
     return False  # reviewers: through their assignments (reviews app)

@@ -162,11 +162,21 @@ def _event(
     )
 
 
-def _touch(application: Application, fields: Sequence[str], now: dt.datetime | None = None):
-    """Save ``fields`` and bump the version (every change does)."""
-    application.version += 1
+def _touch(
+    application: Application,
+    fields: Sequence[str],
+    now: dt.datetime | None = None,
+    *,
+    bump: bool = True,
+) -> None:
+    """Save ``fields`` and ``updated_at``; bump the version for changes of content (sections,
+    cost plan) and status. Partner answers and attachments do not bump it: they cannot
+    overwrite what someone types in a form, so they must not make that form stale."""
+    if bump:
+        application.version += 1
     application.updated_at = _now(now)
-    application.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    extra = ["version", "updated_at"] if bump else ["updated_at"]
+    application.save(update_fields=[*dict.fromkeys(fields), *extra])
 
 
 def _require_lead_staff(user, application: Application) -> None:
@@ -659,7 +669,7 @@ def partner_add(
         raise ValidationError(
             f"{municipality_label(municipality)} nimmt an der Förderrunde bereits teil."
         ) from None
-    _touch(app, [], now)
+    _touch(app, [], now, bump=False)
     _event(
         app,
         user,
@@ -688,7 +698,7 @@ def partner_remove(*, partner: ApplicationPartner, user) -> None:
     partner = ApplicationPartner.objects.select_related("municipality").get(pk=partner.pk)
     _free_participation(partner)
     partner.delete()
-    _touch(app, [])
+    _touch(app, [], bump=False)
     _event(
         app,
         user,
@@ -724,7 +734,7 @@ def partner_respond(
     partner.save(update_fields=["status", "decided_by", "decided_at"])
     if not confirm:
         _free_participation(partner)
-    _touch(app, [], now)
+    _touch(app, [], now, bump=False)
     _event(
         app,
         user,
@@ -765,7 +775,7 @@ def attachment_add(*, application: Application, user, kind: str, uploaded_file) 
     attachment.file.save(checked.original_name, uploaded_file, save=False)
     try:
         attachment.save()
-        _touch(app, [], now)
+        _touch(app, [], now, bump=False)
         _event(
             app,
             user,
@@ -782,8 +792,6 @@ def attachment_add(*, application: Application, user, kind: str, uploaded_file) 
     except Exception:
         attachment.file.storage.delete(attachment.file.name)
         raise
-    # If the surrounding transaction rolls back later, the row is gone; remove the file then
-    # too is not possible without on-rollback hooks, so callers keep the transaction short.
     _sync(application, app)
     return attachment
 
@@ -804,7 +812,7 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
         "sha256": attachment.sha256,
     }
     attachment.delete()
-    _touch(app, [])
+    _touch(app, [], bump=False)
     _event(app, user, EventAction.ATTACHMENT_REMOVED, data=data)
     transaction.on_commit(partial(storage.delete, name), robust=True)
 

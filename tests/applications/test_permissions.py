@@ -176,3 +176,14 @@ def test_application_get_404_for_invisible(world):
     assert selectors.application_get(user=people["lead_staff"], pk=app.pk) == app
     with pytest.raises(Http404):
         selectors.application_get(user=people["case_officer"], pk=app.pk)
+
+
+def test_superuser_who_is_also_municipal_staff_sees_own_drafts():
+    town = MunicipalityFactory()
+    user = staff_for(town, is_superuser=True, is_staff=True)
+    own_draft = ApplicationFactory(lead_municipality=town)
+    other_draft = ApplicationFactory()
+    submitted = ApplicationFactory(status=Status.SUBMITTED)
+    visible = set(Application.objects.visible_to(user))
+    assert visible == {own_draft, submitted}
+    assert permissions.can_view(user, own_draft) and not permissions.can_view(user, other_draft)

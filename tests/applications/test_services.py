@@ -756,3 +756,21 @@ def test_document_store_is_idempotent(complete_app, django_capture_on_commit_cal
     assert new.pk == doc.pk and GeneratedDocument.objects.count() == 1
     assert not os.path.exists(old_path) and os.path.exists(new.file.path)
     assert list(complete_app.documents.all()) == [new]
+
+
+def test_partner_answers_and_uploads_do_not_make_open_forms_stale(small_draft):
+    app, lead_user = small_draft
+    version = app.version
+    partner_town = MunicipalityFactory(population=4_000)
+    partner = partner_add(application=app, user=lead_user, municipality=partner_town)
+    partner_respond(partner=partner, user=staff_for(partner_town), confirm=True)
+    attachment_add(application=app, user=lead_user, kind="other", uploaded_file=pdf())
+    app.refresh_from_db()
+    assert app.version == version
+    application_update_section(
+        application=app,
+        user=lead_user,
+        section="project",
+        data={"title": "Gemeinsam"},
+        expected_version=version,
+    )
