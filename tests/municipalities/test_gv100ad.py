@@ -20,7 +20,7 @@ def encode(lines: list[str], newline: str = "\r\n") -> bytes:
 def test_parses_every_record_with_the_documented_slices(lines):
     records = gv100ad.parse(encode(lines))
 
-    assert len(records) == 30
+    assert len(records) == 31
     darmstadt = next(r for r in records if r.kind == "60" and r.ags == "06411000")
     assert darmstadt.line_no == 4
     assert darmstadt.territory_date == date(2021, 11, 30)
@@ -34,7 +34,7 @@ def test_parses_every_record_with_the_documented_slices(lines):
 def test_municipalities_of_a_land_with_kreis_and_regierungsbezirk(lines):
     rows = gv100ad.municipalities_for_land(gv100ad.parse(encode(lines)), "06")
 
-    assert len(rows) == 18
+    assert len(rows) == 19
     by_ags = {row.ags: row for row in rows}
     assert by_ags["06411000"].regierungsbezirk == "Darmstadt"
     assert by_ags["06411000"].kreis == "Darmstadt, Wissenschaftsstadt"
@@ -67,7 +67,7 @@ def test_population_reference_date_is_the_year_end_before_the_territory_date():
 def test_lf_line_ends_and_a_byte_order_mark_are_accepted(lines):
     records = gv100ad.parse(b"\xef\xbb\xbf" + encode(lines, "\n"))
 
-    assert len(records) == 30
+    assert len(records) == 31
 
 
 def test_mixed_editions_are_refused(lines):
@@ -102,7 +102,7 @@ def test_duplicate_ags_is_refused(lines):
     lines.append(lines[3])
 
     records = gv100ad.parse(encode(lines))
-    with pytest.raises(gv100ad.GV100ADError, match="Zeile 31: Der AGS 06411000 kommt doppelt"):
+    with pytest.raises(gv100ad.GV100ADError, match="Zeile 32: Der AGS 06411000 kommt doppelt"):
         gv100ad.municipalities_for_land(records, "06")
 
 
