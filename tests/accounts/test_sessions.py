@@ -1,0 +1,141 @@
+import logging
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.middleware import LAST_ACTIVITY_SESSION_KEY
+from accounts.models import LoginEvent, LoginEventKind
+
+from .factories import PASSWORD, MunicipalStaffFactory, login_verified
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Ein-anderes-langes-Passwort-5"
+
+
+def test_idle_session_is_logged_out_with_a_message(client, settings):
+    user = MunicipalStaffFactory()
+    login_verified(client, user)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    session = client.session
+    session[LAST_ACTIVITY_SESSION_KEY] = (
+        int(time.time()) - settings.WIR_SESSION_IDLE_MINUTES * 60 - 5
+    )
+    session.save()
+    response = client.get(reverse("accounts:profile"), follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
+    assert "next=%2Fkonto%2F" in response.redirect_chain[0][0]
+    html = response.content.decode()
+    assert "ohne Aktivität abgemeldet" in html
+    assert not response.context["user"].is_authenticated
+    assert LoginEvent.objects.filter(user=user, kind=LoginEventKind.LOGOUT).exists()
+
+
+def test_activity_and_the_ping_keep_the_session(client, settings):
+    login_verified(client, MunicipalStaffFactory())
+    session = client.session
+    session[LAST_ACTIVITY_SESSION_KEY] = (
+        int(time.time()) - settings.WIR_SESSION_IDLE_MINUTES * 60 + 30
+    )
+    session.save()
+    response = client.post(reverse("accounts:session_ping"))
+    assert response.status_code == 200 and response.json()["authenticated"] is True
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] >= int(time.time()) - 2
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_pages_carry_the_warning_configuration_for_the_script(client, settings):
+    settings.WIR_SESSION_IDLE_MINUTES = 30
+    login_verified(client, MunicipalStaffFactory())
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert 'data-idle-seconds="1800"' in html and 'data-warning-seconds="120"' in html
+    assert "Ihre Sitzung läuft in 2 Minuten ab" in html
+    assert "js/session-timeout.js" in html
+    assert "session-timeout" not in Client().get(reverse("home")).content.decode()
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(client):
+    user = MunicipalStaffFactory()
+    other = Client()
+    for c in (client, other):
+        assert (
+            c.post(
+                reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+            ).status_code
+            == 302
+        )
+    assert other.get(reverse("accounts:profile")).status_code == 200
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    response = other.get(reverse("accounts:profile"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_password_change_applies_the_rules(client):
+    user = MunicipalStaffFactory()
+    login_verified(client, user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "kurz", "new_password2": "kurz"},
+    )
+    assert response.status_code == 200 and "zu kurz" in response.content.decode()
+
+
+def test_login_logout_and_failures_are_recorded_with_ip_and_browser(client):
+    user = MunicipalStaffFactory(email="lea@x.example")
+    meta = {"REMOTE_ADDR": "203.0.113.7", "HTTP_USER_AGENT": "Testbrowser/1.0"}
+    client.post(
+        reverse("accounts:login"), {"username": user.email, "password": "falsch-falsch"}, **meta
+    )
+    client.post(
+        reverse("accounts:login"), {"username": "niemand@x.example", "password": "x"}, **meta
+    )
+    client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD}, **meta)
+    client.post(reverse("accounts:logout"), **meta)
+    events = list(LoginEvent.objects.order_by("created_at", "id"))
+    assert [e.kind for e in events] == [
+        LoginEventKind.LOGIN_FAILED, LoginEventKind.LOGIN_FAILED,
+        LoginEventKind.LOGIN, LoginEventKind.LOGOUT,
+    ]  # fmt: skip
+    assert [e.user for e in events] == [user, None, user, user]
+    assert events[1].email == "niemand@x.example"
+    assert all(e.ip_address == "203.0.113.7" for e in events)
+    assert all(e.user_agent == "Testbrowser/1.0" for e in events)
+
+
+def test_login_events_are_read_only_in_the_django_admin(client):
+    from .factories import AdminFactory
+
+    login_verified(client, AdminFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:accounts_loginevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_loginevent_add")).status_code == 403
+
+
+def test_no_password_in_any_log(client, caplog):
+    secret = "Mein-Geheimes-Passwort-4711"
+    user = MunicipalStaffFactory(email="log@x.example")
+    caplog.set_level(logging.DEBUG)
+    for _ in range(6):  # until django-axes locks the account, which it logs
+        client.post(reverse("accounts:login"), {"username": user.email, "password": secret})
+    client.post(reverse("accounts:login"), {"username": "unbekannt@x.example", "password": secret})
+    client.post(
+        reverse("accounts:register"),
+        {"email": "neu@x.example", "full_name": "Neu", "password1": secret, "password2": "x"},
+    )
+    assert caplog.records, "expected some log output to inspect"
+    text = "\n".join(
+        f"{r.getMessage()} {r.args!r} {getattr(r, 'request', '')!r} {r.__dict__!r}"
+        for r in caplog.records
+    )
+    assert secret not in text
+    # Nor in the stored events.
+    assert not LoginEvent.objects.filter(email__contains=secret).exists()
+    assert not LoginEvent.objects.filter(user_agent__contains=secret).exists()
