@@ -1,0 +1,116 @@
+"""The test world for the security tests: one person per role of the matrix, and the
+objects the URLs need (a municipality with a member, a join request, an invitation …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core import signing
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accounts.models import Invitation, Role, User
+from accounts.services import REGISTRATION_SALT, hash_token
+from tests.accounts.factories import (
+    AdminFactory,
+    CaseOfficerFactory,
+    JoinRequestFactory,
+    MunicipalityFactory,
+    ReviewerFactory,
+    login_verified,
+    staff_for,
+)
+
+from . import matrix
+
+
+@dataclass
+class World:
+    municipality: object
+    other_municipality: object
+    partner_municipality: object
+    users: dict
+    staff_membership: object
+    join_request: object
+    invitation_token: str
+    confirm_token: str
+
+
+@pytest.fixture
+def world(db) -> World:
+    municipality = MunicipalityFactory(name="Heppenheim (Bergstraße)", ags="06431011")
+    other = MunicipalityFactory(name="Lorsch", ags="06431015")
+    partner = MunicipalityFactory(name="Mörlenbach", ags="06431017", population=10_126)
+    users = {
+        matrix.STAFF: staff_for(municipality),
+        matrix.STAFF_OTHER: staff_for(other),
+        matrix.PARTNER: staff_for(partner),
+        matrix.REVIEWER_ASSIGNED: ReviewerFactory(),
+        matrix.REVIEWER_UNASSIGNED: ReviewerFactory(),
+        matrix.CASE_OFFICER: CaseOfficerFactory(),
+        matrix.ADMIN: AdminFactory(is_staff=True, is_superuser=True),
+    }
+    join_request = JoinRequestFactory(municipality=municipality)
+    token = "ein-gueltiger-einladungs-token"
+    Invitation.objects.create(
+        email="eingeladen@x.example", role=Role.REVIEWER, token_hash=hash_token(token),
+        invited_by=users[matrix.ADMIN], expires_at=timezone.now() + timezone.timedelta(days=1),
+    )  # fmt: skip
+    pending = User.objects.create_user("neu@x.example", "x" * 20, is_active=False)
+    return World(
+        municipality=municipality,
+        other_municipality=other,
+        partner_municipality=partner,
+        users=users,
+        staff_membership=users[matrix.STAFF].memberships.get(),
+        join_request=join_request,
+        invitation_token=token,
+        confirm_token=signing.dumps({"u": pending.pk, "e": pending.email}, salt=REGISTRATION_SALT),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _health_checks_without_worker(monkeypatch):
+    """/healthz/ would wait for a Celery worker; its own tests cover that."""
+    from wir_portal import views
+
+    monkeypatch.setitem(views.CHECKS, "worker", lambda: {"ok": True})
+
+
+def act_as(client, world: World, role: str):
+    if role != matrix.ANONYMOUS:
+        login_verified(client, world.users[role])
+    return client
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, str]]:
+    """(name, pattern) of every URL pattern, recursively, with namespaces; unnamed
+    patterns appear as ``<unnamed>`` so that they fail the matrix too."""
+    resolver = resolver or get_resolver()
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            found.extend(url_names(pattern, ns))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed>"
+            found.append((name, str(pattern.pattern)))
+    return found
+
+
+def is_excluded(name: str) -> bool:
+    if name in matrix.INCLUDED_DESPITE_NAMESPACE:
+        return False
+    if name in matrix.EXCLUDED_NAMES:
+        return True
+    return any(name.startswith(f"{ns}:") for ns in matrix.EXCLUDED_NAMESPACES)
+
+
+def matrix_cases():
+    for name, entry in matrix.MATRIX.items():
+        for method in ("get", "post"):
+            for role in matrix.ROLES:
+                yield name, method, role, getattr(entry, method)[role]
