@@ -622,11 +622,18 @@ class CostLine(models.Model):
         Application, on_delete=models.CASCADE, related_name="cost_lines", verbose_name=_("Antrag")
     )
     category = models.ForeignKey(
-        CostCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kostenart")
+        CostCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Kostenart"),
+        null=True,  # a draft line may still lack it; submission requires it
+        blank=True,
     )
     description = models.CharField(_("Beschreibung"), max_length=300, blank=True)
-    amount = models.DecimalField(_("Betrag (EUR)"), validators=[MinValueValidator(0)], **MONEY)
-    budget_year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    amount = models.DecimalField(
+        _("Betrag (EUR)"), validators=[MinValueValidator(0)], null=True, blank=True, **MONEY
+    )
+    budget_year = models.PositiveSmallIntegerField(_("Haushaltsjahr"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:

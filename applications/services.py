@@ -462,37 +462,41 @@ def cost_plan_save(
         if raw_cat in (None, "") and not description and raw_amount in (None, ""):
             continue
         key = f"lines.{index}"
-        cat_id = getattr(raw_cat, "pk", raw_cat)
-        try:
-            category = categories[int(cat_id)]
-        except (KeyError, TypeError, ValueError):
-            errors[f"{key}.category"] = ["Bitte wählen Sie eine Kostenart dieser Förderrunde."]
-            category = None
+        # A draft line may lack its category, amount or year (submission asks for them);
+        # only a value that is given and malformed is refused.
+        category = None
+        if raw_cat not in (None, ""):
+            try:
+                category = categories[int(getattr(raw_cat, "pk", raw_cat))]
+            except (KeyError, TypeError, ValueError):
+                errors[f"{key}.category"] = ["Bitte wählen Sie eine Kostenart dieser Förderrunde."]
         if len(description) > 300:
             errors[f"{key}.description"] = ["Die Beschreibung ist zu lang (höchstens 300 Zeichen)."]
-        try:
-            amount = parse_amount(raw_amount)
-        except ValidationError as exc:
-            errors[f"{key}.amount"] = exc.messages
-            amount = None
-        try:
-            year = int(line.get("budget_year"))
-            if not 2000 <= year <= 2100:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors[f"{key}.budget_year"] = ["Bitte geben Sie das Haushaltsjahr an, z. B. 2020."]
-            year = None
-        if category is not None and amount is not None and year is not None:
-            new_lines.append(
-                CostLine(
-                    application=app,
-                    category=category,
-                    description=description,
-                    amount=amount,
-                    budget_year=year,
-                    position=len(new_lines),
-                )
+        amount = None
+        if raw_amount not in (None, ""):
+            try:
+                amount = parse_amount(raw_amount)
+            except ValidationError as exc:
+                errors[f"{key}.amount"] = exc.messages
+        year = None
+        if line.get("budget_year") not in (None, ""):
+            try:
+                year = int(line.get("budget_year"))
+                if not 2000 <= year <= 2100:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors[f"{key}.budget_year"] = ["Bitte geben Sie das Haushaltsjahr an, z. B. 2020."]
+                year = None
+        new_lines.append(
+            CostLine(
+                application=app,
+                category=category,
+                description=description,
+                amount=amount,
+                budget_year=year,
+                position=len(new_lines),
             )
+        )
     financing = {}
     for name, raw in zip(
         FINANCING_FIELDS, (own_funds, third_party_funds, requested_grant), strict=True
@@ -539,20 +543,24 @@ def cost_plan_errors(application: Application) -> dict[str, list[str]]:
     if application.start_date and application.end_date:
         years = (application.start_date.year, application.end_date.year)
     for i, line in enumerate(lines):
-        if line.category.round_id != r.pk:
+        if line.category is None or line.category.round_id != r.pk:
             add(f"lines.{i}.category", "Bitte wählen Sie eine Kostenart dieser Förderrunde.")
-        if line.amount < 0 or line.amount != line.amount.quantize(Decimal("0.01")):
+        if line.amount is None:
+            add(f"lines.{i}.amount", "Bitte geben Sie den Betrag der Kostenposition an.")
+        elif line.amount < 0 or line.amount != line.amount.quantize(Decimal("0.01")):
             add(f"lines.{i}.amount", "Beträge sind nicht negativ und haben höchstens zwei "
                                      "Nachkommastellen.")  # fmt: skip
         if not line.description:
             add(f"lines.{i}.description", "Bitte beschreiben Sie die Kostenposition.")
-        if years and not years[0] <= line.budget_year <= years[1]:
+        if line.budget_year is None:
+            add(f"lines.{i}.budget_year", "Bitte geben Sie das Haushaltsjahr an, z. B. 2020.")
+        elif years and not years[0] <= line.budget_year <= years[1]:
             add(
                 f"lines.{i}.budget_year",
                 f"Das Haushaltsjahr {line.budget_year} liegt außerhalb der Laufzeit "
                 f"({years[0]}–{years[1]}).",
             )
-    total = sum((line.amount for line in lines), Decimal("0.00"))
+    total = sum((line.amount or Decimal("0.00") for line in lines), Decimal("0.00"))
     own, third, grant = (
         application.own_funds,
         application.third_party_funds,
@@ -677,6 +685,9 @@ def partner_add(
         data={"municipality": municipality.pk, "name": municipality.name},
         now=now,
     )
+    from .notifications import notify_partner_added
+
+    transaction.on_commit(partial(notify_partner_added, partner.pk), robust=True)
     _sync(application, app)
     return partner
 

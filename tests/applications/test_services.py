@@ -337,7 +337,6 @@ def test_cost_plan_replaces_lines_atomically(draft, applicant, funding_round):
         ("-1", "nicht negativ"),
         ("10.005", "zwei Nachkommastellen"),
         ("zehn", "Betrag in Euro"),
-        ("", "Bitte geben Sie einen Betrag an"),
     ],
 )
 def test_cost_line_amount_rules(draft, applicant, funding_round, amount, message):
@@ -354,6 +353,25 @@ def test_cost_line_amount_rules(draft, applicant, funding_round, amount, message
         )
     assert message in exc.value.message_dict["lines.1.amount"][0]
     assert not CostLine.objects.filter(application=draft).exists()
+
+
+def test_a_missing_amount_is_fine_in_a_draft_but_not_on_submission(draft, applicant, funding_round):
+    cat = funding_round.cost_categories.first()
+    cost_plan_save(
+        application=draft,
+        user=applicant,
+        lines=[_line(cat, "10"), _line(cat, "")],
+        own_funds=0,
+        third_party_funds=0,
+        requested_grant=0,
+        expected_version=draft.version,
+    )
+    assert list(CostLine.objects.filter(application=draft).values_list("amount", flat=True)) == [
+        Decimal("10.00"),
+        None,
+    ]
+    errors = application_validate_for_submission(draft)
+    assert errors["lines.1.amount"] == ["Bitte geben Sie den Betrag der Kostenposition an."]
 
 
 def test_cost_line_category_must_belong_to_round(draft, applicant):

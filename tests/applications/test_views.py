@@ -441,3 +441,54 @@ def test_query_count_does_not_grow_with_content(client, staff, town, name):
         ApplicationFactory(lead_municipality=big.lead_municipality, complete=True)
     many = measure(big)
     assert many == few, f"{name}: {few} queries with little content, {many} with much"
+
+
+# Joint applications -----------------------------------------------------------------------------
+
+
+def test_joint_application_partner_is_mailed_and_confirms_in_the_portal(
+    client, round_, mailoutbox, django_capture_on_commit_callbacks
+):
+    small = MunicipalityFactory(name="Birkenau", population=9_852)
+    lead = staff_for(small)
+    partner_town = MunicipalityFactory(name="Mörlenbach", population=10_126)
+    partner = staff_for(partner_town)
+    application = ApplicationFactory(round=round_, lead_municipality=small, created_by=lead)
+    login(client, lead)
+    url = reverse("applications:partners", args=[application.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"municipality": partner_town.pk, "add_partner": "1"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Mörlenbach" in page and "Bestätigung ausstehend" in page
+    assert "19.978" in page  # combined population is shown
+    assert [m.to for m in mailoutbox] == [[partner.email]]
+    link = re.search(r"http://\S+(/antraege/partnerschaft/\d+/)", mailoutbox[0].body).group(1)
+
+    client.logout()
+    login(client, partner)
+    page = client.get(link).content.decode()
+    assert "Gemeinsamer Antrag mit Birkenau" in page
+    response = client.post(link, {"confirm": "1"})
+    assert response.status_code == 302
+    assert application.partners.get().status == PartnerStatus.CONFIRMED
+    # Partner staff may read the application but not change it.
+    assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 200
+    response = client.post(
+        reverse("applications:project", args=[application.pk]),
+        {"version": application.version, "title": "Fremd"},
+    )
+    assert response.status_code == 403
+
+
+def test_a_draft_line_may_lack_category_amount_and_year(client, draft, staff):
+    login(client, staff)
+    url = reverse("applications:cost_plan", args=[draft.pk])
+    data = cost_post(draft, [{"description": "Noch offen"}], save="1")
+    assert client.post(url, data).status_code == 302
+    line = CostLine.objects.get()
+    assert (line.description, line.category, line.amount, line.budget_year) == (
+        "Noch offen", None, None, None,
+    )  # fmt: skip
+    page = client.get(reverse("applications:check", args=[draft.pk])).content.decode()
+    assert "Bitte geben Sie den Betrag der Kostenposition an." in page
