@@ -76,3 +76,11 @@ def test_authorisation(client, world, name, method, role, expected):
         response = client.post(url, data)
     assert response.status_code != 500
     check_outcome(response, expected, f"{method.upper()} {url} as {role}")
+    if (
+        response.status_code == 200
+        and response["Content-Type"].startswith("text/html")
+        and not name.startswith("admin:")
+    ):
+        html = response.content.decode()
+        assert html.count("<h1") == 1, f"{url}: every page has exactly one h1"
+        assert '<html lang="de">' in html
