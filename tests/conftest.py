@@ -57,6 +57,8 @@ class CeleryWorker:
     def start(self) -> None:
         from wir_portal.celery import app
 
+        # Tasks sent from the tests go to this worker's queue until it stops.
+        self._previous_queue = app.conf.task_default_queue
         app.conf.task_default_queue = self.queue
         settings.CELERY_TASK_DEFAULT_QUEUE = self.queue
         cmd = [
@@ -96,6 +98,12 @@ class CeleryWorker:
         self.process = None
         if getattr(self, "_logfile", None):
             self._logfile.close()
+        if getattr(self, "_previous_queue", None):
+            from wir_portal.celery import app
+
+            app.conf.task_default_queue = self._previous_queue
+            settings.CELERY_TASK_DEFAULT_QUEUE = self._previous_queue
+            self._previous_queue = None
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,14 @@ def test_healthz_is_503_when_no_worker_answers(client, tmp_path, settings):
     finally:
         worker.stop()
     settings.WIR_HEALTHZ_WORKER_TIMEOUT = 1.0
-    response = client.get("/healthz/")
+    # Ask on the stopped worker's queue: no worker consumes it any more.
+    from wir_portal.celery import app
+
+    previous, app.conf.task_default_queue = app.conf.task_default_queue, worker.queue
+    try:
+        response = client.get("/healthz/")
+    finally:
+        app.conf.task_default_queue = previous
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
