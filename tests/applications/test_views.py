@@ -492,3 +492,37 @@ def test_a_draft_line_may_lack_category_amount_and_year(client, draft, staff):
     )  # fmt: skip
     page = client.get(reverse("applications:check", args=[draft.pk])).content.decode()
     assert "Bitte geben Sie den Betrag der Kostenposition an." in page
+
+
+def test_rp_roles_see_applications_only_once_submitted(client, complete_draft, staff):
+    from applications import services
+    from tests.accounts.factories import login_verified
+    from tests.factories import CaseOfficerFactory
+
+    login_verified(client, CaseOfficerFactory())
+    url = reverse("applications:detail", args=[complete_draft.pk])
+    assert client.get(url).status_code == 404
+    services.application_submit(application=complete_draft, user=staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert complete_draft.reference in response.content.decode()
+
+
+def test_withdrawal_needs_confirmation_and_frees_nothing_twice(client, complete_draft, staff):
+    from applications import services
+
+    services.application_submit(application=complete_draft, user=staff)
+    login(client, staff)
+    url = reverse("applications:withdraw", args=[complete_draft.pk])
+    page = client.get(url).content.decode()
+    assert "wirklich zurückziehen" in page
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.SUBMITTED  # GET changes nothing
+    response = client.post(url, {"reason": "Der Rat hat anders entschieden."}, follow=True)
+    html = response.content.decode()
+    assert "Zurückgezogen" in html and "Der Rat hat anders entschieden." in html
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.WITHDRAWN
+    # After withdrawal there is nothing left to withdraw.
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "kann nicht zurückgezogen werden" in response.content.decode()
