@@ -29,8 +29,12 @@ apt_install() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   say "Installing Debian packages: ${missing[*]}"
-  if [ "$APT_UPDATED" -eq 0 ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  local log
+  log="$(mktemp -t wir-apt.XXXXXX)"
+  if [ "$APT_UPDATED" -eq 0 ]; then as_root apt-get update -qq >"$log" 2>&1 || { cat "$log"; exit 1; }; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >"$log" 2>&1 || { cat "$log"; exit 1; }
+  rm -f "$log"
 }
 
 # --- Debian packages: services, WeasyPrint's libraries, gettext, Node, Chromium, compose ------
