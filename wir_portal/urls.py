@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("accounts.urls")),
     path("kommunen/", include("municipalities.urls")),
+    path("antraege/", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]
 
