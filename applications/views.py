@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.models import Municipality
 
@@ -110,6 +110,7 @@ def _section_context(application, section, **extra):
 
 
 @login_required
+@require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     """The status page: all applications of the user's municipalities and where to start."""
     user = request.user
@@ -185,6 +186,7 @@ def eligibility(request: HttpRequest, round_pk: int, ags: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
     user = request.user
@@ -485,7 +487,7 @@ def partner_respond(request: HttpRequest, partner_pk: int) -> HttpResponse:
         pk=partner_pk,
     )
     application = partner.application
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         confirm = "confirm" in request.POST
         try:
@@ -578,6 +580,7 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     application = _visible_application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
@@ -596,6 +599,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @login_required
+@require_GET
 def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     application = _visible_application(request, pk)
     document = get_object_or_404(GeneratedDocument, application=application, kind=kind)
@@ -609,6 +613,7 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 
 
 @login_required
+@require_GET
 def document_status(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx partial: the documents box, polled until the receipt exists."""
     application = _visible_application(request, pk)
@@ -699,7 +704,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_transition(request.user, application, Action.WITHDRAW):
         messages.error(request, _("Dieser Antrag kann nicht zurückgezogen werden."))
         return redirect("applications:detail", pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
@@ -737,6 +742,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 # Funding rounds (public) ---
 
 
+@require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = FundingRound.objects.prefetch_related(Prefetch("cost_categories")).order_by(
         "-deadline"

@@ -367,7 +367,8 @@ SECTION_URLS = ["applicant", "partners", "project", "cost_plan", "attachments", 
 
 def test_other_municipalities_get_404_everywhere(client, draft):
     login(client, staff_for(MunicipalityFactory()))
-    for name in ["detail", "check", "withdraw", *SECTION_URLS]:
+    assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
+    for name in ["check", "withdraw", *SECTION_URLS]:
         url = reverse(f"applications:{name}", args=[draft.pk])
         assert client.get(url).status_code == 404, name
         assert client.post(url, {"version": draft.version}).status_code == 404, name

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -35,6 +36,14 @@ class World:
     join_request: object
     invitation_token: str
     confirm_token: str
+    # Applications of the municipality (lead) with the partner municipality (see
+    # _application_world): a draft, a submitted one with documents, one awaiting the
+    # partner's answer, and an open round the municipality does not take part in yet.
+    draft: object = None
+    submitted: object = None
+    pending_partner: object = None
+    open_round: object = None
+    attachment: object = None
 
 
 @pytest.fixture
@@ -58,7 +67,7 @@ def world(db) -> World:
         invited_by=users[matrix.ADMIN], expires_at=timezone.now() + timezone.timedelta(days=1),
     )  # fmt: skip
     pending = User.objects.create_user("neu@x.example", "x" * 20, is_active=False)
-    return World(
+    world = World(
         municipality=municipality,
         other_municipality=other,
         partner_municipality=partner,
@@ -68,6 +77,51 @@ def world(db) -> World:
         invitation_token=token,
         confirm_token=signing.dumps({"u": pending.pk, "e": pending.email}, salt=REGISTRATION_SALT),
     )
+    _application_world(world)
+    return world
+
+
+SECRET_TITLE = "Vertrauliches Vorhaben Heppenheim"
+
+
+def _application_world(world: World) -> None:
+    from applications.models import (
+        ApplicationPartner,
+        DocumentKind,
+        GeneratedDocument,
+        PartnerStatus,
+    )
+    from applications.workflow import Status
+    from tests.factories import ApplicationFactory, FundingRoundFactory
+
+    def joint(status, partner_status, **kwargs):
+        application = ApplicationFactory(
+            round=FundingRoundFactory(
+                lead_between_bounds_may_be_joint=True, required_attachment_kinds=["konzept"]
+            ),
+            lead_municipality=world.municipality,
+            complete=True,
+            status=status,
+            title=SECRET_TITLE,
+            **kwargs,
+        )
+        ApplicationPartner.objects.create(
+            application=application,
+            municipality=world.partner_municipality,
+            status=partner_status,
+        )
+        return application
+
+    world.draft = joint(Status.DRAFT, PartnerStatus.CONFIRMED)
+    world.submitted = joint(Status.SUBMITTED, PartnerStatus.CONFIRMED)
+    world.attachment = world.submitted.attachments.first()
+    document = GeneratedDocument(
+        application=world.submitted, kind=DocumentKind.RECEIPT, filename="Eingang.pdf"
+    )
+    document.file.save("Eingang.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    pending_app = joint(Status.DRAFT, PartnerStatus.PENDING)
+    world.pending_partner = pending_app.partners.get()
+    world.open_round = FundingRoundFactory()
 
 
 @pytest.fixture(autouse=True)

@@ -118,6 +118,72 @@ MATRIX: dict[str, Entry] = {
     "accounts:my_data": Entry(get=logged_in(OK), post=logged_in(OK)),
     "accounts:my_data_export": Entry(get=logged_in(OK), post=logged_in(405)),
     "accounts:session_ping": Entry(get=everyone(405), post=logged_in(OK, anonymous=401)),
+    # Application pages of municipal staff (applications/urls.py) --------------------------
+    # World: the municipality leads a draft and a submitted application, both with the
+    # partner municipality (confirmed); RP roles see applications only once submitted;
+    # reviewers see them only through their assignments (review pages).
+    "applications:list": Entry(get=logged_in(OK), post=logged_in(405)),
+    "applications:rounds": Entry(get=everyone(OK), post=everyone(405)),
+    "applications:eligibility": Entry(
+        get=only([STAFF], OK),
+        post=only([STAFF], REDIRECT),
+        kwargs=lambda w: {"round_pk": w.open_round.pk, "ags": w.municipality.ags},
+    ),
+    "applications:detail": Entry(
+        get=only([STAFF, PARTNER], OK), post=logged_in(405), kwargs=lambda w: {"pk": w.draft.pk}
+    ),
+    **{
+        f"applications:{section}": Entry(
+            get=only([STAFF], OK),
+            post=only([STAFF], OK),  # an empty form comes back with its errors
+            kwargs=lambda w: {"pk": w.draft.pk},
+        )
+        for section in (
+            "applicant",
+            "partners",
+            "project",
+            "cost_plan",
+            "attachments",
+            "declarations",
+        )
+    },  # fmt: skip
+    "applications:check": Entry(
+        get=only([STAFF, PARTNER], OK),
+        post=only([STAFF], REDIRECT),  # submits the complete draft
+        kwargs=lambda w: {"pk": w.draft.pk},
+    ),
+    "applications:withdraw": Entry(
+        get=only([STAFF], OK, others=DENIED)
+        | dict.fromkeys([PARTNER, CASE_OFFICER, ADMIN], REDIRECT),
+        post=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], REDIRECT),
+        kwargs=lambda w: {"pk": w.submitted.pk},
+        post_data={"reason": "Test"},
+    ),
+    "applications:resubmit": Entry(
+        get=logged_in(405),
+        post=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], REDIRECT),
+        kwargs=lambda w: {"pk": w.submitted.pk},
+    ),
+    "applications:attachment_download": Entry(
+        get=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], OK),
+        post=logged_in(405),
+        kwargs=lambda w: {"pk": w.submitted.pk, "attachment_pk": w.attachment.pk},
+    ),
+    "applications:documents": Entry(
+        get=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], OK),
+        post=logged_in(405),
+        kwargs=lambda w: {"pk": w.submitted.pk},
+    ),
+    "applications:document": Entry(
+        get=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], OK),
+        post=logged_in(405),
+        kwargs=lambda w: {"pk": w.submitted.pk, "kind": "receipt"},
+    ),
+    "applications:partner_respond": Entry(
+        get=only([PARTNER], OK),
+        post=only([PARTNER], REDIRECT),
+        kwargs=lambda w: {"partner_pk": w.pending_partner.pk},
+    ),
     # Django admin: only its index is in the matrix; its other pages are Django's own and
     # need is_staff plus the second factor (tests/accounts/test_two_factor.py).
     "admin:index": Entry(
@@ -126,20 +192,17 @@ MATRIX: dict[str, Entry] = {
     ),
 }
 
+# The review pages' rows live beside this file (their test objects are made on first use).
+from .review_rows import REVIEW_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(REVIEW_ROWS)
+
 # URL names that exist but whose rows are still to be written, with the reason. The matrix
 # test skips them (visibly); every other URL without a row fails.
-APPLICATION_PAGES = (
-    "applications:list", "applications:rounds", "applications:eligibility",
-    "applications:detail", "applications:applicant", "applications:partners",
-    "applications:project", "applications:cost_plan", "applications:attachments",
-    "applications:declarations", "applications:check", "applications:withdraw",
-    "applications:resubmit", "applications:attachment_download", "applications:documents",
-    "applications:document", "applications:partner_respond",
-)  # fmt: skip
-PENDING: dict[str, str] = dict.fromkeys(
-    APPLICATION_PAGES,
-    "application pages: their rows come with the application/review authorisation matrix",
-)
+PENDING: dict[str, str] = {}
+
+# htmx partials: fragments of a page, so no h1 of their own.
+PARTIALS = frozenset({"applications:documents"})
 
 # Not in the matrix on purpose: Django's admin pages other than its index (Django checks
 # them, and the two-factor middleware covers them), static files, and i18n's set_language.

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import matrix
-from .conftest import act_as, is_excluded, matrix_cases, url_names
+from .conftest import SECRET_TITLE, act_as, is_excluded, matrix_cases, url_names
 
 
 def test_every_url_has_a_row_in_the_matrix():
@@ -76,10 +76,14 @@ def test_authorisation(client, world, name, method, role, expected):
         response = client.post(url, data)
     assert response.status_code != 500
     check_outcome(response, expected, f"{method.upper()} {url} as {role}")
+    if expected in (matrix.DENIED, matrix.LOGIN, 405) and not getattr(response, "streaming", False):
+        # Refused means refused: nothing of the application shows through.
+        assert SECRET_TITLE not in response.content.decode(errors="replace"), url
     if (
         response.status_code == 200
         and response["Content-Type"].startswith("text/html")
         and not name.startswith("admin:")
+        and name not in matrix.PARTIALS
     ):
         html = response.content.decode()
         assert html.count("<h1") == 1, f"{url}: every page has exactly one h1"
