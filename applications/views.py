@@ -284,11 +284,14 @@ def _line_initial(application: Application) -> list[dict]:
     ]
 
 
+MAX_COST_LINES = 200
+
+
 def _rebuild_lines_post(post, remove_index: int | None, add: bool):
     """The posted cost lines with one removed or one added, every other input kept as typed."""
     prefix = "lines"
-    total = int(post.get(f"{prefix}-TOTAL_FORMS") or 0)
-    total = max(0, min(total, 200))
+    raw_total = (post.get(f"{prefix}-TOTAL_FORMS") or "").strip()
+    total = max(0, min(int(raw_total) if raw_total.isdigit() else 0, MAX_COST_LINES))
     rows = []
     for i in range(total):
         if i == remove_index:
