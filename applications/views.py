@@ -62,9 +62,35 @@ def _editable_application(request: HttpRequest, pk: int, section: str) -> Applic
 
 
 def _frozen_redirect(request, application, exc):
-    for message in exc.messages:
-        messages.error(request, message)
+    _show_errors(request, exc)
     return redirect("applications:detail", application.pk)
+
+
+def _show_errors(request, exc) -> None:
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
+
+
+def _remove_item(request, queryset, raw_pk: str, remove, *, done: str, back: str):
+    """Remove one partner or attachment of the application (a "remove" button's POST)."""
+    item = get_object_or_404(queryset, pk=int(raw_pk) if raw_pk.isdigit() else 0)
+    application_pk = item.application_id
+    try:
+        remove(item)
+    except (ValidationError, PermissionDenied) as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(back, application_pk)
+
+
+def _file_response(file, filename: str, content_type: str) -> FileResponse:
+    """A private file as a download; a file missing on disk is a 404, not a 500."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def _section_closed(request, application):
@@ -170,8 +196,7 @@ def eligibility(request: HttpRequest, round_pk: int, ags: str) -> HttpResponse:
                 round=round_, municipality=municipality, user=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            _show_errors(request, exc)
         else:
             messages.success(request, _("Ihr Antrag wurde als Entwurf angelegt."))
             return redirect("applications:detail", application.pk)
@@ -430,17 +455,14 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
         if not permissions.can_edit(request.user, application, section):
             return _section_closed(request, application)
         if "remove_partner" in request.POST:
-            partner = get_object_or_404(
-                application.partners, pk=request.POST.get("remove_partner") or 0
+            return _remove_item(
+                request,
+                application.partners,
+                request.POST["remove_partner"],
+                lambda partner: services.partner_remove(partner=partner, user=request.user),
+                done=_("Die Partnerkommune wurde entfernt."),
+                back="applications:partners",
             )
-            try:
-                services.partner_remove(partner=partner, user=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("Die Partnerkommune wurde entfernt."))
-            return redirect("applications:partners", pk)
         form = PartnerAddForm(request.POST, lead=application.lead_municipality)
         if form.is_valid():
             try:
@@ -501,8 +523,7 @@ def partner_respond(request: HttpRequest, partner_pk: int) -> HttpResponse:
                 message=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            _show_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -533,17 +554,14 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
         if not permissions.can_edit(request.user, application, section):
             return _section_closed(request, application)
         if "remove_attachment" in request.POST:
-            attachment = get_object_or_404(
-                application.attachments, pk=request.POST.get("remove_attachment") or 0
+            return _remove_item(
+                request,
+                application.attachments,
+                request.POST["remove_attachment"],
+                lambda item: services.attachment_remove(attachment=item, user=request.user),
+                done=_("Die Anlage wurde entfernt."),
+                back="applications:attachments",
             )
-            try:
-                services.attachment_remove(attachment=attachment, user=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("Die Anlage wurde entfernt."))
-            return redirect("applications:attachments", pk)
         form = AttachmentForm(request.POST, request.FILES, max_mb=max_mb)
         if form.is_valid():
             try:
@@ -589,16 +607,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     if not permissions.can_download_attachment(request.user, attachment):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return _file_response(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required
@@ -606,13 +615,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     application = _visible_application(request, pk)
     document = get_object_or_404(GeneratedDocument, application=application, kind=kind)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
-    )
+    return _file_response(document.file, document.filename, "application/pdf")
 
 
 @login_required
@@ -640,15 +643,14 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.application_submit(application=application, user=request.user)
         except services.TransitionNotAllowed as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            _show_errors(request, exc)
         except ValidationError as exc:
             messages.error(
                 request,
                 _("Der Antrag wurde nicht eingereicht. Ihr Entwurf ist gespeichert."),
             )
-            for message in exc.messages[:1] if not hasattr(exc, "error_dict") else []:
-                messages.error(request, message)
+            if not hasattr(exc, "error_dict"):  # e.g. the deadline; field errors show below
+                _show_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -714,8 +716,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            _show_errors(request, exc)
         else:
             messages.success(request, _("Ihr Antrag wurde zurückgezogen."))
         return redirect("applications:detail", pk)
@@ -735,8 +736,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
             application=application, user=request.user, message=form.cleaned_data["message"]
         )
     except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, message)
+        _show_errors(request, exc)
     else:
         messages.success(request, _("Die nachgeforderten Angaben wurden eingereicht."))
     return redirect("applications:detail", pk)

@@ -527,3 +527,11 @@ def test_withdrawal_needs_confirmation_and_frees_nothing_twice(client, complete_
     # After withdrawal there is nothing left to withdraw.
     response = client.post(url, {"reason": ""}, follow=True)
     assert "kann nicht zurückgezogen werden" in response.content.decode()
+
+
+def test_removing_with_a_forged_id_is_a_404_not_an_error(client, draft, staff):
+    login(client, staff)
+    for name, field in (("partners", "remove_partner"), ("attachments", "remove_attachment")):
+        url = reverse(f"applications:{name}", args=[draft.pk])
+        for value in ("abc", "", "-1", "999999"):
+            assert client.post(url, {field: value}).status_code == 404, (name, value)
