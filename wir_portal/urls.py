@@ -24,6 +24,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("kommunen/", include("municipalities.urls")),
     path("antraege/", include("applications.urls")),
+    path("rp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

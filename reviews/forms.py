@@ -1,0 +1,353 @@
+"""Forms of the review pages. They parse and show input; the rules live in ``services.py`` and
+come back as ValidationErrors that ``add_service_errors`` attaches to the fields."""
+
+from __future__ import annotations
+
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Section
+from applications.workflow import Status
+from wir_portal.forms import GermanDecimalField, KernFormMixin
+
+from .models import CHECKLIST, CheckOutcome, Recommendation
+from .selectors import SORTS, OverviewFilters
+from .templatetags.review_tags import weight as weight_label
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, exc) -> None:
+        """Attach a services ValidationError to the fields it names (others: non-field)."""
+        if hasattr(exc, "error_dict"):
+            for key, messages in exc.message_dict.items():
+                field = key if key in self.fields else None
+                for message in messages:
+                    self.add_error(field, message)
+        else:
+            for message in exc.messages:
+                self.add_error(None, message)
+
+
+# Round overview ---------------------------------------------------------------------------------
+class OverviewFilterForm(forms.Form):
+    """Search, filters and sorting of the round overview (a GET form; all optional)."""
+
+    q = forms.CharField(
+        label=_("Suche"),
+        help_text=_("Kommune, Titel oder Aktenzeichen; Wortanfänge genügen."),
+        required=False,
+        max_length=100,
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    regierungsbezirk = forms.ChoiceField(label=_("Regierungsbezirk"), required=False)
+    kreis = forms.ChoiceField(label=_("Kreis"), required=False)
+    joint = forms.ChoiceField(
+        label=_("Antragsart"),
+        required=False,
+        choices=[
+            ("", _("alle Anträge")),
+            ("single", _("einzelne Kommune")),
+            ("joint", _("gemeinsamer Antrag")),
+        ],
+    )
+    flagged = forms.BooleanField(label=_("Nur stark abweichende Bewertungen"), required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, regierungsbezirke=(), kreise=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("alle Status")),
+            *((value, label) for value, label in Status.choices if value != Status.DRAFT),
+        ]
+        self.fields["regierungsbezirk"].choices = [
+            ("", _("alle Regierungsbezirke")),
+            *((rb, rb) for rb in regierungsbezirke),
+        ]
+        self.fields["kreis"].choices = [("", _("alle Kreise")), *((k, k) for k in kreise)]
+
+    def filters(self) -> OverviewFilters:
+        """The valid values (an invalid field is ignored and shown with its error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        sort = data.get("sort") or ""
+        if sort.removeprefix("-") not in SORTS:
+            sort = "reference"
+        return OverviewFilters(
+            q=data.get("q") or "",
+            status=data.get("status") or "",
+            regierungsbezirk=data.get("regierungsbezirk") or "",
+            kreis=data.get("kreis") or "",
+            joint=data.get("joint") or "",
+            flagged=bool(data.get("flagged")),
+            sort=sort,
+        )
+
+
+# Formal check -----------------------------------------------------------------------------------
+class FormalCheckForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    eligible_population = forms.BooleanField(
+        label=CHECKLIST["eligible_population"],
+        required=False,
+        help_text=_("Einwohnerzahl zum Stichtag der Förderrunde, bei gemeinsamen Anträgen auch "
+                    "die der Partnerkommunen."),
+    )  # fmt: skip
+    documents_complete = forms.BooleanField(
+        label=CHECKLIST["documents_complete"],
+        required=False,
+        help_text=_("Antragsformular, Konzept, Kosten- und Finanzierungsplan und die "
+                    "Absichtserklärungen der Partnerkommunen."),
+    )  # fmt: skip
+    financing_plausible = forms.BooleanField(label=CHECKLIST["financing_plausible"], required=False)
+    declarations_given = forms.BooleanField(label=CHECKLIST["declarations_given"], required=False)
+    notes = forms.CharField(
+        label=_("Vermerk zur Prüfung (intern)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nur für das Regierungspräsidium sichtbar."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Ergebnis"),
+        choices=CheckOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie das Ergebnis der formalen Prüfung.")},
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Nachzureichende Abschnitte"),
+        choices=Section.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nur diese Abschnitte kann die Kommune ändern."),
+    )
+    message = forms.CharField(
+        label=_("Nachricht an die Kommune"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Was fehlt oder zu ergänzen ist. Die Kommune erhält diesen Text per E-Mail."),
+    )
+    due_date = forms.DateField(
+        label=_("Frist"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    submit_label = _("Prüfergebnis speichern")
+
+    def build_helper(self):
+        helper = super().build_helper()
+        helper.layout = Layout(
+            Fieldset(_("Prüfliste"), *CHECKLIST.keys(), "notes"),
+            Fieldset(_("Ergebnis"), "outcome"),
+            Fieldset(_("Bei einer Nachforderung"), "sections", "message", Field("due_date")),
+        )
+        return helper
+
+    def checklist(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in CHECKLIST}
+
+
+class NoteForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Vermerk"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Interner Vermerk; die Kommune sieht ihn nicht."),
+        error_messages={"required": _("Bitte geben Sie den Text des Vermerks ein.")},
+    )
+    submit_label = _("Vermerk speichern")
+
+
+# Assignments ------------------------------------------------------------------------------------
+class AssignForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    reviewer = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Gutachter/in"),
+        empty_label=_("Bitte wählen"),
+        help_text=_("Personen, die einer Kommune des Antrags angehören oder Befangenheit "
+                    "erklärt haben, stehen nicht zur Auswahl."),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Person aus."),
+            "invalid_choice": _("Bitte wählen Sie eine Person aus der Liste."),
+        },
+    )  # fmt: skip
+    submit_label = _("Zuweisen")
+    submit_name = "assign"
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name()
+
+
+class BulkAssignForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    per_application = forms.TypedChoiceField(
+        label=_("Gutachten je Antrag"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        initial=2,
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Jury"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Anträge werden gleichmäßig auf diese Personen verteilt."),
+        error_messages={"required": _("Bitte wählen Sie mindestens eine Person aus.")},
+    )
+    submit_label = _("Gleichmäßig zuweisen")
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = reviewers
+        self.fields["reviewers"].label_from_instance = lambda u: u.get_full_name()
+        if not self.is_bound:
+            self.initial.setdefault("reviewers", list(reviewers))
+
+
+class EndAssignmentForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Grund"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Bitte geben Sie einen Grund an.")},
+    )
+    submit_label = _("Zuweisung beenden")
+
+
+class ReopenForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Wiederöffnung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wird im Verlauf des Antrags vermerkt."),
+        error_messages={
+            "required": _("Bitte begründen Sie, warum die Bewertung wieder geöffnet wird.")
+        },
+    )
+    submit_label = _("Bewertung wieder öffnen")
+
+
+# The reviewer -----------------------------------------------------------------------------------
+class DeclarationForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    conflict = forms.TypedChoiceField(
+        label=_("Erklärung zur Befangenheit"),
+        coerce=lambda v: v == "yes",
+        choices=[
+            ("no", _("Ich bin nicht befangen.")),
+            ("yes", _("Ich bin befangen und kann diesen Antrag nicht bewerten.")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte geben Sie Ihre Erklärung ab.")},
+    )
+    note = forms.CharField(
+        label=_("Begründung (freiwillig, nur bei Befangenheit)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel eine persönliche oder berufliche Verbindung zur Kommune."),
+    )
+    submit_label = _("Erklärung abgeben")
+
+
+class ReviewForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    """Points and a comment per criterion, the overall comment and the recommendation. Two
+    buttons: save as draft, or finalize."""
+
+    overall_comment = forms.CharField(
+        label=_("Gesamteinschätzung"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Empfehlung"),
+        required=False,
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        self.criteria = list(criteria)
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for criterion in self.criteria:
+            fields[f"points_{criterion.pk}"] = forms.IntegerField(
+                label=_("Punkte (0 bis %(max)s)") % {"max": criterion.max_points},
+                help_text=criterion.description,
+                required=False,
+                min_value=0,
+                max_value=criterion.max_points,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={
+                    "invalid": _("Bitte geben Sie eine ganze Zahl ein."),
+                    "min_value": _("Bitte vergeben Sie mindestens 0 Punkte."),
+                    "max_value": _("Bitte vergeben Sie höchstens %(limit_value)s Punkte."),
+                },
+            )
+            fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Anmerkung zu diesem Kriterium (freiwillig)"),
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields = {**fields, **self.fields}
+        self.helper = self.build_helper()
+
+    def build_helper(self):
+        helper = super().build_helper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.optional_marker = False
+        criteria = getattr(self, "criteria", [])
+        helper.layout = Layout(
+            *(
+                Fieldset(
+                    _("%(name)s (Gewichtung %(weight)s)")
+                    % {"name": c.name, "weight": weight_label(c.weight)},
+                    f"points_{c.pk}",
+                    f"comment_{c.pk}",
+                )
+                for c in criteria
+            ),
+            Fieldset(_("Gesamtbewertung"), "overall_comment", "recommendation"),
+        )
+        return helper
+
+    def points(self) -> dict[int, int | None]:
+        return {c.pk: self.cleaned_data.get(f"points_{c.pk}") for c in self.criteria}
+
+    def comments(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data.get(f"comment_{c.pk}") or "" for c in self.criteria}
+
+
+# Decisions --------------------------------------------------------------------------------------
+class ApproveForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    granted_amount = GermanDecimalField(
+        label=_("Bewilligter Betrag in Euro"),
+        min_value=0,
+        max_digits=12,
+        help_text=_("Höchstens die beantragte Zuwendung; vorausgefüllt mit dem beantragten "
+                    "Betrag."),
+        error_messages={"required": _("Bitte geben Sie den bewilligten Betrag an.")},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Begründung (freiwillig)"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Erscheint im Zuwendungsbescheid."),
+    )
+    submit_label = _("Bewilligen")
+    submit_name = "approve"
+
+
+class RejectForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Begründung der Ablehnung"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Erscheint im Ablehnungsbescheid."),
+        error_messages={"required": _("Bitte begründen Sie die Ablehnung.")},
+    )
+    submit_label = _("Ablehnen")
+    submit_name = "reject"

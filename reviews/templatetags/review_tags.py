@@ -1,0 +1,49 @@
+"""Template filters of the review pages: event labels, German scores."""
+
+from decimal import Decimal
+
+from django import template
+
+from wir_portal.forms import format_decimal_de
+
+from ..models import ReviewEvent
+
+register = template.Library()
+
+_REVIEW_EVENT_LABELS = dict(ReviewEvent.choices)
+
+
+@register.filter
+def event_label(event) -> str:
+    """The label of an ApplicationEvent, also for the actions written by this app."""
+    label = _REVIEW_EVENT_LABELS.get(event.action)
+    return str(label) if label is not None else event.get_action_display()
+
+
+@register.filter
+def score(value) -> str:
+    """A score the German way with two decimals ("7,50"); "–" when there is none."""
+    if value in (None, ""):
+        return "–"
+    return format_decimal_de(Decimal(value), 2)
+
+
+@register.filter
+def weight(value) -> str:
+    """A weight without trailing zeros: 1.00 -> "1", 1.50 -> "1,5"."""
+    text = format_decimal_de(Decimal(value), 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+@register.filter
+def section_labels(sections) -> str:
+    """Section values of a Nachforderung as their German labels, comma-separated."""
+    from applications.models import Section
+
+    labels = []
+    for value in sections or ():
+        try:
+            labels.append(str(Section(value).label))
+        except ValueError:
+            labels.append(str(value))
+    return ", ".join(labels)
