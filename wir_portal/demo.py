@@ -126,4 +126,7 @@ def seed_all() -> dict:
         seed_rounds = None
     if seed_rounds is not None:
         rounds = seed_rounds()
+    from reviews.demo import seed_criteria
+
+    seed_criteria()
     return {"accounts": accounts, "rounds": rounds}
