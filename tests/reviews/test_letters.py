@@ -1,0 +1,155 @@
+"""The decision letter: its content for an approval and a rejection, stored once per kind,
+mailed once; and the real Celery worker rendering it after the deciding transaction commits."""
+
+from __future__ import annotations
+
+import io
+import time
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from applications.models import ApplicationEvent, DocumentKind, GeneratedDocument
+from applications.workflow import Status
+from reviews import pdf, services, tasks
+from reviews.models import ReviewEvent
+from tests.factories import ApplicationFactory, CaseOfficerFactory, MunicipalityFactory, staff_for
+from wir_portal.celery import ping
+
+from .conftest import assign_and_declare, score_all, to_in_review
+
+NOTES = "Die ANBest-GK sind Bestandteil dieses Bescheids."
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def decided(round_, criteria, *, approve: bool):
+    round_.decision_notes = NOTES
+    round_.save(update_fields=["decision_notes"])
+    lead = MunicipalityFactory(name="Heppenheim (Bergstraße)")
+    staff_for(lead, email="antrag@heppenheim.example")
+    case_officer = CaseOfficerFactory(full_name="Sven Sachbearbeitung")
+    app = ApplicationFactory(
+        round=round_, lead_municipality=lead, complete=True, status=Status.SUBMITTED,
+        title="Heppenheim lebt Vielfalt",
+    )  # fmt: skip
+    to_in_review(app, case_officer)
+    if approve:
+        from tests.factories import ReviewerFactory
+
+        reviewer = ReviewerFactory()
+        score_all(assign_and_declare(app, reviewer, case_officer), reviewer, criteria, 8)
+        services.application_mark_ready(application=app, user=case_officer)
+        services.decision_approve(
+            application=app,
+            user=case_officer,
+            granted_amount=Decimal("15000.00"),
+            reason="Ein überzeugendes Beteiligungskonzept.",
+        )
+    else:
+        services.decision_reject(
+            application=app, user=case_officer, reason="Der Sozialraumbezug fehlt."
+        )
+    app.refresh_from_db()
+    return app
+
+
+@pytest.mark.django_db
+def test_approval_letter(round_, criteria, mailoutbox):
+    app = decided(round_, criteria, approve=True)
+    document = pdf.render_decision_letter(app.pk)
+    assert document.kind == DocumentKind.DECISION
+    assert document.filename == f"Zuwendungsbescheid_{app.reference}.pdf"
+    content = document.file.read()
+    assert content.startswith(b"%PDF-")
+    text = pdf_text(content)
+    for expected in (
+        "Zuwendungsbescheid", app.reference, "Heppenheim lebt Vielfalt", "15.000,00",
+        "18.000,00", "Ein überzeugendes Beteiligungskonzept.", "ANBest-GK",
+        "Sven Sachbearbeitung", "Fehlbedarfsfinanzierung",
+    ):  # fmt: skip
+        assert expected in text, expected
+    (mail,) = mailoutbox
+    assert "antrag@heppenheim.example" in mail.to
+    assert "Zuwendungsbescheid" in mail.subject and "15.000,00" in mail.body
+    assert mail.attachments[0][0] == document.filename
+    # again: the same document, no second mail
+    again = pdf.render_decision_letter(app.pk)
+    assert again.pk == document.pk and len(mailoutbox) == 1
+    assert GeneratedDocument.objects.filter(application=app).count() == 1
+
+
+@pytest.mark.django_db
+def test_rejection_letter(round_, criteria, mailoutbox):
+    app = decided(round_, criteria, approve=False)
+    document = pdf.render_decision_letter(app.pk)
+    assert document.filename == f"Ablehnungsbescheid_{app.reference}.pdf"
+    text = pdf_text(document.file.read())
+    assert "Ablehnungsbescheid" in text and "Der Sozialraumbezug fehlt." in text
+    assert "Zuwendungsbescheid" not in text
+    assert "abgelehnt" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_no_letter_before_a_decision(in_review):
+    assert pdf.render_decision_letter(in_review.pk) is None
+    assert pdf.render_decision_letter(999_999) is None
+
+
+def test_tasks_are_thin_and_named(monkeypatch):
+    calls = []
+    monkeypatch.setattr("reviews.pdf.render_decision_letter", calls.append)
+    tasks.render_decision_letter.run(7)
+    tasks.render_decision_letter.run(7)
+    assert calls == [7, 7]
+    assert tasks.render_decision_letter.name == "reviews.render_decision_letter"
+    assert tasks.send_item_request_mail.name == "reviews.send_item_request_mail"
+    assert tasks.send_conflict_mail.name == "reviews.send_conflict_mail"
+    assert tasks.render_decision_letter.max_retries == 5
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_worker_renders_the_letter_after_commit(celery_worker, worker_media, round_, criteria):
+    app = decided(round_, criteria, approve=True)  # each service commits on its own
+    assert wait_for(
+        lambda: ApplicationEvent.objects.filter(
+            application=app, action=ReviewEvent.MAIL_SENT, data__kind="decision"
+        ).exists()
+    ), celery_worker.log.read_text()[-3000:]
+    document = GeneratedDocument.objects.get(application=app, kind=DocumentKind.DECISION)
+    assert "Zuwendungsbescheid" in pdf_text(document.file.read())
+    # enqueued a second time (a retry, a double click): still one letter, one mail
+    tasks.render_decision_letter.delay(app.pk)
+    # one worker process takes one task at a time, in order: when the ping that follows has
+    # answered, the letter task has run
+    assert ping.apply_async(queue=celery_worker.queue).get(timeout=60) == "pong"
+    assert (
+        GeneratedDocument.objects.filter(application=app, kind=DocumentKind.DECISION).count() == 1
+    )
+    assert (
+        ApplicationEvent.objects.filter(application=app, action=ReviewEvent.MAIL_SENT).count() == 1
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_worker_renders_the_rejection_letter(celery_worker, worker_media, round_, criteria):
+    app = decided(round_, criteria, approve=False)
+    assert wait_for(
+        lambda: GeneratedDocument.objects.filter(application=app, kind="decision").exists()
+    ), celery_worker.log.read_text()[-3000:]
+    document = GeneratedDocument.objects.get(application=app, kind="decision")
+    assert document.filename.startswith("Ablehnungsbescheid_")
