@@ -1,0 +1,562 @@
+"""A PDF writer that streams pages from other PDFs into one file.
+
+pypdf's ``PdfWriter`` keeps every page it was given in memory until ``write()``, so a bundle of
+200 applications would hold 200 parsed PDFs at once. This writer reads the source PDFs with
+pypdf, one at a time, and writes each copied object to the output file at once; what it keeps
+is one integer per object (the offsets for the cross-reference table). The memory of a merge
+therefore depends on the largest single source, not on the number of sources.
+
+It also does the things a bundle needs on the way through:
+
+* page stamping: every page can get a running footer, drawn with a font that is embedded once
+  (``FooterFont``: the glyphs are taken from a small PDF rendered by WeasyPrint, so the font is
+  subset and embedded exactly as in every other PDF of the portal);
+* page transformation: attachment pages can be scaled and moved onto an A4 page (with a clip
+  to their visible box) without parsing their content streams;
+* links: ``https://bundle.invalid/seite/<n>`` links (from the contents page rendered by
+  WeasyPrint) become internal links to page ``n``;
+* an outline (bookmarks) and a catalog with the XMP metadata, the OutputIntent and the
+  document information copied from a WeasyPrint PDF/A document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
+
+INTERNAL_LINK = re.compile(r"^https://bundle\.invalid/seite/(\d+)$")
+A4 = (595.275591, 841.889764)
+
+# Keys of a page dictionary that are copied. Everything else (annotations, structure parents,
+# actions, thumbnails, ...) stays behind: it would point into the source document, and PDF/A
+# forbids some of it.
+PAGE_KEYS = ("/MediaBox", "/CropBox", "/Rotate", "/Group", "/UserUnit")
+
+
+def _name(value: str) -> NameObject:
+    return NameObject(value)
+
+
+class _Source:
+    """One source PDF while it is being copied: its reader and which of its objects were
+    written under which number."""
+
+    def __init__(self, reader: PdfReader):
+        self.reader = reader
+        self.numbers: dict[tuple[int, int], int] = {}
+        self.queue: list[tuple[int, IndirectObject]] = []
+
+
+@dataclass
+class OutlineItem:
+    title: str
+    page: int  # 0-based page index in the output
+    children: list[OutlineItem] = field(default_factory=list)
+
+
+class FooterFont:
+    """The glyphs of a font embedded by WeasyPrint, for drawing short footer texts.
+
+    ``sample_pdf`` must be a PDF whose first page shows every character the footers will use
+    in one font (see ``bundles.footer_sample_html``). Its ToUnicode map tells which glyph
+    (CID) shows which character, its /W array how wide each glyph is."""
+
+    def __init__(self, sample_pdf: str | BinaryIO):
+        self.reader = PdfReader(sample_pdf)
+        page = self.reader.pages[0]
+        fonts = page["/Resources"]["/Font"].get_object()
+        best: tuple[int, str, dict[str, int], dict[int, float]] | None = None
+        for key, ref in fonts.items():
+            font = ref.get_object()
+            cids = _to_unicode_map(font)
+            widths = _cid_widths(font)
+            if best is None or len(cids) > best[0]:
+                best = (len(cids), key, cids, widths)
+        if best is None:
+            raise ValueError("The footer sample has no font.")
+        _, key, self.cids, self.widths = best
+        self.font_ref = fonts.raw_get(key)
+        self.default_width = 1000.0
+        self.space = self.cids.get(" ")
+
+    def encode(self, text: str) -> tuple[bytes, float]:
+        """Hex string of the glyphs of ``text`` and its width in 1/1000 em. Characters the
+        font does not have are left out."""
+        out = []
+        width = 0.0
+        for char in text:
+            cid = self.cids.get(char)
+            if cid is None:
+                continue
+            out.append(b"%04x" % cid)
+            width += self.widths.get(cid, self.default_width)
+        return b"<" + b"".join(out) + b">", width
+
+    def missing(self, text: str) -> set[str]:
+        return {c for c in text if c not in self.cids}
+
+
+def _to_unicode_map(font: DictionaryObject) -> dict[str, int]:
+    """Character -> CID from a font's ToUnicode CMap (bfchar and bfrange, single chars)."""
+    if "/ToUnicode" not in font:
+        return {}
+    data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+    result: dict[str, int] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for cid, uni in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            text = bytes.fromhex(uni).decode("utf-16-be", errors="ignore")
+            if len(text) == 1:
+                result.setdefault(text, int(cid, 16))
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, uni in re.findall(
+            r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block
+        ):
+            start = int(uni, 16)
+            for offset, cid in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                result.setdefault(chr(start + offset), cid)
+    return result
+
+
+def _cid_widths(font: DictionaryObject) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    if "/DescendantFonts" not in font:
+        return widths
+    cid_font = font["/DescendantFonts"][0].get_object()
+    w = cid_font.get("/W")
+    if w is None:
+        return widths
+    w = list(w.get_object())
+    i = 0
+    while i < len(w):
+        first = int(w[i])
+        nxt = w[i + 1].get_object() if isinstance(w[i + 1], IndirectObject) else w[i + 1]
+        if isinstance(nxt, ArrayObject | list):
+            for offset, value in enumerate(nxt):
+                widths[first + offset] = float(value)
+            i += 2
+        else:
+            for cid in range(first, int(nxt) + 1):
+                widths[cid] = float(w[i + 2])
+            i += 3
+    return widths
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What the running footer of one page says, and where (points from the bottom-left)."""
+
+    left: str
+    right: str
+    left_x: float = 62.36  # 22 mm, the left page margin of the portal's PDFs
+    right_x: float = A4[0] - 56.69  # 20 mm from the right edge
+    y: float = 34.0  # 12 mm from the bottom
+    size: float = 8.0
+    gray: float = 0.333
+
+
+class StreamingPdfWriter:
+    """Writes a PDF page by page. Usage::
+
+        with open(path, "wb") as fh:
+            writer = StreamingPdfWriter(fh, page_count=n)
+            writer.add_pages_from(reader, ...)   # as often as needed, n pages in total
+            writer.finish(outline=..., catalog_from=front_reader)
+
+    ``page_count`` must be known up front so that links and bookmarks can point to pages that
+    are not written yet; ``finish`` checks that exactly that many pages were added."""
+
+    def __init__(self, fh: BinaryIO, *, page_count: int, footer_font: FooterFont | None = None):
+        self.fh = fh
+        self._offsets = array("q", [0])
+        self._pos = 0
+        self._emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.pages_num = self._alloc()
+        self.page_nums = array("q", (self._alloc() for _ in range(page_count)))
+        self.page_count = page_count
+        self.written = 0
+        self.footer_font = footer_font
+        self._footer_font_num: int | None = None
+        self._open_num: int | None = None
+        if footer_font is not None:
+            source = _Source(footer_font.reader)
+            ref = footer_font.font_ref
+            if isinstance(ref, IndirectObject):
+                self._footer_font_num = self._ref(source, ref).idnum
+            else:
+                self._footer_font_num = self.add_object(self._clone(source, ref)).idnum
+            self._drain(source)
+            self._open_num = self._alloc()
+            self._write_object(self._open_num, _stream(b"q\n"))
+
+    # Low level ------------------------------------------------------------------------------
+    def _emit(self, data: bytes) -> None:
+        self.fh.write(data)
+        self._pos += len(data)
+
+    def _alloc(self) -> int:
+        self._offsets.append(0)
+        return len(self._offsets) - 1
+
+    def _write_object(self, num: int, obj: PdfObject | None) -> None:
+        self._offsets[num] = self._pos
+        self._emit(b"%d 0 obj\n" % num)
+        buffer = _Counter(self.fh)
+        (obj if obj is not None else NullObject()).write_to_stream(buffer)
+        self._pos += buffer.count
+        self._emit(b"\nendobj\n")
+
+    def add_object(self, obj: PdfObject) -> IndirectObject:
+        num = self._alloc()
+        self._write_object(num, obj)
+        return IndirectObject(num, 0, None)
+
+    def _ref(self, source: _Source, ref: IndirectObject) -> IndirectObject:
+        key = (ref.idnum, ref.generation)
+        num = source.numbers.get(key)
+        if num is None:
+            num = self._alloc()
+            source.numbers[key] = num
+            source.queue.append((num, ref))
+        return IndirectObject(num, 0, None)
+
+    def _clone(self, source: _Source, obj):
+        if isinstance(obj, IndirectObject):
+            return self._ref(source, obj)
+        if isinstance(obj, StreamObject):
+            new = EncodedStreamObject() if "/Filter" in obj else DecodedStreamObject()
+            # The raw (still encoded) bytes: copied, never decoded and encoded again.
+            new._data = obj._data
+            for key, value in obj.items():
+                if key != "/Length":
+                    new[key] = self._clone(source, value)
+            return new
+        if isinstance(obj, DictionaryObject):
+            new = DictionaryObject()
+            for key, value in obj.items():
+                new[key] = self._clone(source, value)
+            return new
+        if isinstance(obj, ArrayObject):
+            return ArrayObject([self._clone(source, value) for value in obj])
+        return obj
+
+    def _drain(self, source: _Source) -> None:
+        while source.queue:
+            num, ref = source.queue.pop()
+            try:
+                obj = ref.get_object()
+            except Exception:  # noqa: BLE001 - a dangling reference becomes null
+                obj = None
+            self._write_object(num, None if obj is None else self._clone(source, obj))
+
+    # Pages ------------------------------------------------------------------------------------
+    def add_pages_from(
+        self,
+        reader: PdfReader,
+        *,
+        pages: Iterable[int] | None = None,
+        footers: Sequence[Footer | None] | None = None,
+        transform: Sequence[tuple[float, ...] | None] | None = None,
+        links: bool = False,
+    ) -> None:
+        """Copies pages of ``reader`` (all, or the given indexes) as the next pages.
+
+        ``footers[i]`` is stamped on the i-th copied page; ``transform[i]`` is
+        ``(a, b, c, d, e, f, x0, y0, x1, y1)``: a matrix for the page's content and the box
+        (in the source's coordinates) to clip it to, and the page becomes A4; ``links`` keeps
+        link annotations to ``https://bundle.invalid/seite/<n>`` as internal links."""
+        source = _Source(reader)
+        indexes = range(len(reader.pages)) if pages is None else pages
+        for i, index in enumerate(indexes):
+            page = reader.pages[index]
+            footer = footers[i] if footers is not None else None
+            matrix = transform[i] if transform is not None else None
+            self._add_page(source, page, footer, matrix, links)
+            self._drain(source)
+
+    def _add_page(self, source, page, footer, matrix, links) -> None:
+        if self.written >= self.page_count:
+            raise ValueError("More pages than announced.")
+        num = self.page_nums[self.written]
+        self.written += 1
+        new = DictionaryObject()
+        new[_name("/Type")] = _name("/Page")
+        new[_name("/Parent")] = IndirectObject(self.pages_num, 0, None)
+        for key in PAGE_KEYS:
+            if key in page:
+                new[_name(key)] = self._clone(source, page[key])
+        contents = page.get("/Contents")
+        if isinstance(contents, IndirectObject):
+            resolved = contents.get_object()
+            refs = (
+                [self._clone(source, r) for r in resolved]
+                if isinstance(resolved, ArrayObject)
+                else [self._ref(source, contents)]
+            )
+        elif isinstance(contents, ArrayObject):
+            refs = [self._clone(source, r) for r in contents]
+        elif contents is None:
+            refs = []
+        else:  # a direct stream, not allowed by the spec but seen in the wild
+            refs = [self.add_object(self._clone(source, contents))]
+
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        new_resources = DictionaryObject()
+        for key, value in resources.items():
+            new_resources[key] = self._clone(source, value)
+
+        if matrix is not None:
+            a, b, c, d, e, f, x0, y0, x1, y1 = matrix
+            head = (
+                f"q {_n(a)} {_n(b)} {_n(c)} {_n(d)} {_n(e)} {_n(f)} cm "
+                f"{_n(x0)} {_n(y0)} {_n(x1 - x0)} {_n(y1 - y0)} re W n\n"
+            ).encode()
+            refs = [self.add_object(_stream(head)), *refs, self.add_object(_stream(b"\nQ\n"))]
+            box = ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(A4[0]), FloatObject(A4[1])]
+            )
+            new[_name("/MediaBox")] = box
+            new.pop("/CropBox", None)
+            new.pop("/Rotate", None)
+
+        if footer is not None and self.footer_font is not None:
+            fonts = resources.get("/Font")
+            new_fonts = DictionaryObject()
+            if fonts is not None:
+                for key, value in fonts.get_object().items():
+                    new_fonts[key] = self._clone(source, value)
+            new_fonts[_name("/WirFooterFont")] = IndirectObject(self._footer_font_num, 0, None)
+            new_resources[_name("/Font")] = new_fonts
+            refs = [
+                IndirectObject(self._open_num, 0, None),
+                *refs,
+                self.add_object(_stream(self._footer_content(footer))),
+            ]
+        new[_name("/Resources")] = new_resources
+        new[_name("/Contents")] = ArrayObject(refs)
+
+        if links and "/Annots" in page:
+            annots = self._internal_links(source, page)
+            if annots:
+                new[_name("/Annots")] = ArrayObject(annots)
+        self._write_object(num, new)
+
+    def _footer_content(self, footer: Footer) -> bytes:
+        font = self.footer_font
+        parts = [b"Q\nq\n", b"%s g\n" % _n(footer.gray).encode(), b"BT\n"]
+        left, _ = font.encode(footer.left)
+        right, right_width = font.encode(footer.right)
+        size = _n(footer.size).encode()
+        parts.append(
+            b"/WirFooterFont %s Tf 1 0 0 1 %s %s Tm %s Tj\n"
+            % (size, _n(footer.left_x).encode(), _n(footer.y).encode(), left)
+        )
+        x = footer.right_x - right_width * footer.size / 1000
+        parts.append(b"1 0 0 1 %s %s Tm %s Tj\n" % (_n(x).encode(), _n(footer.y).encode(), right))
+        parts.append(b"ET\nQ\n")
+        return b"".join(parts)
+
+    def _internal_links(self, source, page) -> list[IndirectObject]:
+        result = []
+        for ref in page["/Annots"]:
+            annot = ref.get_object()
+            action = annot.get("/A")
+            action = action.get_object() if action is not None else None
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            match = INTERNAL_LINK.match(uri)
+            if annot.get("/Subtype") != "/Link" or not match:
+                continue
+            target = int(match.group(1)) - 1
+            if not 0 <= target < self.page_count:
+                continue
+            link = DictionaryObject()
+            link[_name("/Type")] = _name("/Annot")
+            link[_name("/Subtype")] = _name("/Link")
+            link[_name("/Rect")] = self._clone(source, annot["/Rect"])
+            link[_name("/Border")] = ArrayObject([NumberObject(0)] * 3)
+            link[_name("/F")] = NumberObject(4)
+            link[_name("/Dest")] = ArrayObject(
+                [IndirectObject(self.page_nums[target], 0, None), _name("/Fit")]
+            )
+            result.append(self.add_object(link))
+        return result
+
+    # The end -------------------------------------------------------------------------------
+    def _outline(self, items: Sequence[OutlineItem], parent: int) -> tuple[int, int, int]:
+        """Writes ``items`` as children of object ``parent``; returns (first, last, count)."""
+        nums = [self._alloc() for _ in items]
+        total = 0
+        for i, (item, num) in enumerate(zip(items, nums, strict=True)):
+            obj = DictionaryObject()
+            obj[_name("/Title")] = TextStringObject(item.title)
+            obj[_name("/Parent")] = IndirectObject(parent, 0, None)
+            if i:
+                obj[_name("/Prev")] = IndirectObject(nums[i - 1], 0, None)
+            if i + 1 < len(nums):
+                obj[_name("/Next")] = IndirectObject(nums[i + 1], 0, None)
+            page = min(max(item.page, 0), self.page_count - 1)
+            obj[_name("/Dest")] = ArrayObject(
+                [IndirectObject(self.page_nums[page], 0, None), _name("/Fit")]
+            )
+            if item.children:
+                first, last, count = self._outline(item.children, num)
+                obj[_name("/First")] = IndirectObject(first, 0, None)
+                obj[_name("/Last")] = IndirectObject(last, 0, None)
+                # Negative: closed, so the list of applications stays short when opened.
+                obj[_name("/Count")] = NumberObject(-count)
+            self._write_object(num, obj)
+            total += 1
+        return nums[0], nums[-1], total
+
+    def finish(
+        self,
+        *,
+        outline: Sequence[OutlineItem] = (),
+        catalog_from: PdfReader | None = None,
+        info: dict[str, str] | None = None,
+    ) -> None:
+        """Writes the page tree, outline, catalog, cross-reference table and trailer.
+
+        From ``catalog_from`` (a WeasyPrint PDF/A document) the XMP metadata, the
+        OutputIntents, the language and the document information are copied, so the XMP
+        packet and the information dictionary agree as PDF/A requires."""
+        if self.written != self.page_count:
+            raise ValueError(f"{self.written} pages written, {self.page_count} announced.")
+        pages = DictionaryObject()
+        pages[_name("/Type")] = _name("/Pages")
+        pages[_name("/Kids")] = ArrayObject(IndirectObject(n, 0, None) for n in self.page_nums)
+        pages[_name("/Count")] = NumberObject(self.page_count)
+        self._write_object(self.pages_num, pages)
+
+        catalog = DictionaryObject()
+        catalog[_name("/Type")] = _name("/Catalog")
+        catalog[_name("/Pages")] = IndirectObject(self.pages_num, 0, None)
+        if outline:
+            root = self._alloc()
+            first, last, count = self._outline(outline, root)
+            obj = DictionaryObject()
+            obj[_name("/Type")] = _name("/Outlines")
+            obj[_name("/First")] = IndirectObject(first, 0, None)
+            obj[_name("/Last")] = IndirectObject(last, 0, None)
+            obj[_name("/Count")] = NumberObject(count)
+            self._write_object(root, obj)
+            catalog[_name("/Outlines")] = IndirectObject(root, 0, None)
+            catalog[_name("/PageMode")] = _name("/UseOutlines")
+        info_dict = DictionaryObject()
+        if catalog_from is not None:
+            source = _Source(catalog_from)
+            root_obj = catalog_from.trailer["/Root"].get_object()
+            for key in ("/Metadata", "/OutputIntents", "/Lang"):
+                if key in root_obj:
+                    catalog[_name(key)] = self._clone(source, root_obj.raw_get(key))
+            if "/Info" in catalog_from.trailer:
+                for key, value in catalog_from.trailer["/Info"].get_object().items():
+                    info_dict[_name(key)] = self._clone(source, value)
+            self._drain(source)
+        for key, value in (info or {}).items():
+            info_dict[_name(key)] = TextStringObject(value)
+        viewer = DictionaryObject()
+        viewer[_name("/DisplayDocTitle")] = BooleanObject(True)
+        catalog[_name("/ViewerPreferences")] = viewer
+        root_ref = self.add_object(catalog)
+        info_ref = self.add_object(info_dict)
+
+        xref_at = self._pos
+        size = len(self._offsets)
+        lines = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
+        lines.extend(b"%010d 00000 n \n" % offset for offset in self._offsets[1:])
+        self._emit(b"".join(lines))
+        file_id = hashlib.md5(  # noqa: S324 - a file identifier, not security
+            b"%d-%d" % (xref_at, size), usedforsecurity=False
+        ).hexdigest()
+        trailer = DictionaryObject()
+        trailer[_name("/Size")] = NumberObject(size)
+        trailer[_name("/Root")] = root_ref
+        trailer[_name("/Info")] = info_ref
+        ident = ByteStringObject(bytes.fromhex(file_id))
+        trailer[_name("/ID")] = ArrayObject([ident, ident])
+        self._emit(b"trailer\n")
+        buffer = _Counter(self.fh)
+        trailer.write_to_stream(buffer)
+        self._pos += buffer.count
+        self._emit(b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+
+
+class _Counter:
+    """A file-like wrapper that counts the bytes written through it."""
+
+    __slots__ = ("count", "fh")
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.count = 0
+
+    def write(self, data) -> int:
+        self.fh.write(data)
+        self.count += len(data)
+        return len(data)
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _n(value: float) -> str:
+    """A number as PDF writes it: no exponent, at most 4 decimals."""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def fit_to_a4(page, *, bottom_band: float) -> tuple[float, ...]:
+    """The transformation for ``StreamingPdfWriter``: shows ``page`` (any size, any /Rotate)
+    on an A4 page, centred and scaled down so that it leaves ``bottom_band`` points free at
+    the bottom for the footer. Returns (a, b, c, d, e, f, x0, y0, x1, y1)."""
+    box = page.cropbox
+    x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+    width, height = x1 - x0, y1 - y0
+    rotate = int(page.get("/Rotate", 0) or 0) % 360
+    if rotate in (90, 270):
+        shown_w, shown_h = height, width
+    else:
+        shown_w, shown_h = width, height
+    avail_w, avail_h = A4[0], A4[1] - bottom_band
+    scale = min(avail_w / shown_w, avail_h / shown_h) if shown_w and shown_h else 1.0
+    # Rotation (clockwise, as /Rotate is) of the box about its origin, then the shift that
+    # puts the rotated box's lower-left corner at (0, 0).
+    if rotate == 90:
+        rot = (0, -1, 1, 0, -y0, x1)
+    elif rotate == 180:
+        rot = (-1, 0, 0, -1, x1, y1)
+    elif rotate == 270:
+        rot = (0, 1, -1, 0, y1, -x0)
+    else:
+        rot = (1, 0, 0, 1, -x0, -y0)
+    dx = (avail_w - shown_w * scale) / 2
+    dy = bottom_band + (avail_h - shown_h * scale) / 2
+    a, b, c, d, e, f = rot
+    matrix = (a * scale, b * scale, c * scale, d * scale, e * scale + dx, f * scale + dy)
+    return (*matrix, x0, y0, x1, y1)
