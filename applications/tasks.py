@@ -23,3 +23,105 @@ def render_receipt(application_id: int) -> None:
     from . import pdf
 
     pdf.render_receipt(application_id)
+
+
+# PDF bundles of a round -------------------------------------------------------------------------
+# The graph: bundle_start -> chord(group(bundle_render_application per uncached application),
+# bundle_merge). Every task takes the job id, may run twice (late acknowledgement, retries,
+# a redelivered message after a killed worker) and leaves the job correct; a task that fails
+# for good fails the job with a message (BundleTask.on_failure), and a job that is still open
+# after WIR_BUNDLE_TIMEOUT_MINUTES is failed by bundles.bundle_jobs_expire.
+from celery import Task, chord  # noqa: E402
+from celery.exceptions import SoftTimeLimitExceeded  # noqa: E402
+from django.db import InterfaceError  # noqa: E402
+
+BUNDLE_TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class BundleTask(Task):
+    """Fails the bundle job (first argument) when a task gives up."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from . import bundles
+
+        job_id = args[0] if args else kwargs.get("job_id")
+        if job_id is None:
+            return
+        if isinstance(exc, SoftTimeLimitExceeded):
+            message = "Zeitlimit eines Arbeitsschritts überschritten."
+        else:
+            message = f"Fehler beim Erstellen des Bündels: {exc.__class__.__name__}: {exc}"
+        if len(args) > 1:
+            message += f" (Antrag-ID {args[1]})"
+        bundles.bundle_job_fail(job_id, message)
+
+
+@shared_task(
+    bind=True,
+    base=BundleTask,
+    name="applications.bundle_start",
+    acks_late=True,
+    autoretry_for=BUNDLE_TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def bundle_start(self, job_id: int) -> None:
+    """Marks the job as running, takes cached PDFs, renders the rest in parallel, merges."""
+    from . import bundles
+
+    to_render = bundles.bundle_job_start(job_id)
+    if to_render is None:
+        return
+    merge = bundle_merge.si(job_id)
+    if to_render:
+        chord(bundle_render_application.s(job_id, pk) for pk in to_render)(merge)
+    else:
+        merge.delay()
+
+
+@shared_task(
+    bind=True,
+    base=BundleTask,
+    name="applications.bundle_render_application",
+    acks_late=True,
+    autoretry_for=BUNDLE_TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def bundle_render_application(self, job_id: int, application_id: int) -> None:
+    """The PDF of one application with its attachments, from the cache or rendered now."""
+    from . import bundles
+
+    bundles.bundle_part_render(job_id=job_id, application_id=application_id)
+
+
+@shared_task(
+    bind=True,
+    base=BundleTask,
+    name="applications.bundle_merge",
+    acks_late=True,
+    autoretry_for=BUNDLE_TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def bundle_merge(self, job_id: int) -> None:
+    """Front matter, page-by-page merge with footers and bookmarks, PDF/A metadata."""
+    from . import bundles
+
+    bundles.bundle_jobs_expire()
+    try:
+        bundles.bundle_merge(job_id)
+    except bundles.PartsMissing as exc:
+        # Parts still on their way (a redelivered render task): wait for them.
+        raise self.retry(exc=exc, countdown=3, max_retries=100) from exc
