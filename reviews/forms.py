@@ -277,7 +277,9 @@ class ReviewForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
                 required=False,
                 min_value=0,
                 max_value=criterion.max_points,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "numeric", "class": "kern-form-input__input--width-4"}
+                ),
                 error_messages={
                     "invalid": _("Bitte geben Sie eine ganze Zahl ein."),
                     "min_value": _("Bitte vergeben Sie mindestens 0 Punkte."),

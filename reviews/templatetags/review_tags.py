@@ -1,6 +1,6 @@
 """Template filters of the review pages: event labels, German scores."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
@@ -25,7 +25,9 @@ def score(value) -> str:
     """A score the German way with two decimals ("7,50"); "–" when there is none."""
     if value in (None, ""):
         return "–"
-    return format_decimal_de(Decimal(value), 2)
+    # numberformat cuts off digits; a score of 7.667 is "7,67", not "7,66"
+    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format_decimal_de(rounded, 2)
 
 
 @register.filter

@@ -432,3 +432,12 @@ def test_admin_can_edit_criteria_until_scored(
     score_all(assign_and_declare(in_review, reviewer, case_officer), reviewer, criteria, 5)
     assert not inline.has_change_permission(request, round_)
     assert not inline.has_add_permission(request, round_)
+
+
+def test_score_filter_rounds_half_up():
+    from reviews.templatetags.review_tags import score, weight
+
+    assert score(Decimal("7.667")) == "7,67"
+    assert score(Decimal("7.665")) == "7,67"
+    assert score(None) == "–"
+    assert weight(Decimal("1.00")) == "1" and weight(Decimal("1.50")) == "1,5"
