@@ -197,6 +197,11 @@ from .review_rows import REVIEW_ROWS  # noqa: E402 - needs Entry and the roles a
 
 MATRIX.update(REVIEW_ROWS)
 
+# The PDF bundle pages' rows, likewise beside this file.
+from .bundle_rows import BUNDLE_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(BUNDLE_ROWS)
+
 # URL names that exist but whose rows are still to be written, with the reason. The matrix
 # test skips them (visibly); every other URL without a row fails.
 PENDING: dict[str, str] = {}

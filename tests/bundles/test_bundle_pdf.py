@@ -1,0 +1,199 @@
+"""The bundle's content: pages, outline, contents, footer, attachments, PDF/A metadata."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from applications import bundles
+from applications.models import ApplicationPdfCache, BundleSelection, BundleStatus
+
+from .conftest import add_attachment, make_application, outline_pages, read_bundle, run_inline
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bundle(bundle_round, officer, three_applications, django_capture_on_commit_callbacks):
+    job = bundles.bundle_job_request(
+        round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run_inline(job)
+    return job
+
+
+def test_page_count_is_front_matter_plus_the_parts(bundle, three_applications):
+    reader = read_bundle(bundle)
+    parts = [ApplicationPdfCache.objects.get(application=a).pages for a in three_applications]
+    outline = outline_pages(reader)
+    first_application = next(
+        p for t, p, _c in outline if t.startswith(three_applications[0].reference)
+    )
+    assert first_application == 2  # cover and one page of contents
+    assert len(reader.pages) == bundle.pages == first_application + sum(parts)
+    assert bundle.status == BundleStatus.DONE
+    assert bundle.done == bundle.total == 3
+    assert bundle.rendered == 3
+    assert bundle.sha256 and bundle.size == bundle.file.size
+
+
+def test_outline_has_every_application_and_its_sections(bundle, three_applications):
+    outline = outline_pages(read_bundle(bundle))
+    titles = [t for t, _p, _c in outline]
+    assert titles[:2] == ["Deckblatt", "Inhaltsverzeichnis"]
+    for application, (title, _page, children) in zip(three_applications, outline[2:], strict=True):
+        assert title == (
+            f"{application.reference} – {application.lead_municipality.name}: {application.title}"
+        )
+        child_titles = [c for c, _ in children]
+        assert child_titles == [
+            "1. Antragstellende Kommune",
+            "2. Partnerkommunen",
+            "3. Vorhaben",
+            "4. Kosten- und Finanzierungsplan",
+            "5. Anlagen",
+            "6. Erklärungen",
+            "Anlage: konzept.pdf",
+        ]
+        pages = [p for _c, p in children]
+        assert pages == sorted(pages)
+
+
+def test_contents_page_numbers_match_and_the_text_is_on_its_pages(bundle, three_applications):
+    reader = read_bundle(bundle)
+    outline = {t.split(" – ")[0]: (p, c) for t, p, c in outline_pages(reader)}
+    contents = reader.pages[1].extract_text()
+    for application in three_applications:
+        start, children = outline[application.reference]
+        line = next(line for line in contents.splitlines() if application.reference in line)
+        assert int(re.search(r"(\d+)\s*$", line).group(1)) == start + 1, line
+        assert f"Antrag {application.reference}" in reader.pages[start].extract_text()
+        assert application.title in reader.pages[start].extract_text()
+        attachment_start = dict(children)["Anlage: konzept.pdf"]
+        number = application.title.rsplit(" ", 1)[1]
+        assert f"Konzept{number} Anlagenseite 1" in reader.pages[attachment_start].extract_text()
+        assert (
+            f"Konzept{number} Anlagenseite 2" in reader.pages[attachment_start + 1].extract_text()
+        )
+
+
+def test_contents_entries_link_to_their_pages(bundle, three_applications):
+    reader = read_bundle(bundle)
+    outline = {t.split(" – ")[0]: p for t, p, _c in outline_pages(reader)}
+    page_ids = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    targets = set()
+    for annot in reader.pages[1]["/Annots"]:
+        annot = annot.get_object()
+        assert annot["/F"] == 4  # printable, as PDF/A asks
+        targets.add(page_ids[annot["/Dest"][0].idnum])
+    assert {outline[a.reference] for a in three_applications} <= targets
+
+
+def test_every_page_has_the_running_footer(bundle, three_applications):
+    reader = read_bundle(bundle)
+    total = len(reader.pages)
+    outline = outline_pages(reader)
+    owner = {}
+    for title, start, _children in outline[2:]:
+        owner[start] = title.split(" – ")[0]
+    reference = None
+    for k, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Seite {k} von {total}" in text, (k, text[-200:])
+        reference = owner.get(k - 1, reference)
+        if reference:
+            assert reference in text
+        else:
+            assert f"Antragsbündel {bundle.round.reference_prefix}" in text
+
+
+def test_pdfa_metadata_outputintent_and_document_information(bundle):
+    reader = read_bundle(bundle)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert f"Antragsbündel {bundle.round.title}" in xmp
+    assert "Regierungspräsidium Darmstadt" in xmp
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert intent["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"  # ICC
+    info = reader.metadata
+    assert info.title == f"Antragsbündel {bundle.round.title}"
+    assert info.author == "Regierungspräsidium Darmstadt – WIR-Portal"
+    assert info.creation_date is not None
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+    with bundle.file.open("rb") as fh:
+        head = fh.read(16)
+        fh.seek(-8, 2)
+        tail = fh.read()
+    assert head.startswith(b"%PDF-1.7\n%") and max(head[10:14]) >= 128
+    assert tail.rstrip().endswith(b"%%EOF")
+
+
+def test_every_font_is_embedded(bundle):
+    reader = read_bundle(bundle)
+    for number, page in enumerate(reader.pages, start=1):
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), number
+
+
+def test_done_mail_goes_to_the_requester(bundle, mailoutbox):
+    assert [m.to for m in mailoutbox] == [[bundle.requested_by.email]]
+    assert "Antragsbündel fertig" in mailoutbox[0].subject
+    assert bundle.sha256 in mailoutbox[0].body
+
+
+def test_corrupt_and_non_pdf_attachments_do_not_break_the_bundle(
+    bundle_round, officer, django_capture_on_commit_callbacks
+):
+    good = make_application(bundle_round, 1)
+    broken = make_application(bundle_round, 2, attachment_pages=0)
+    add_attachment(broken, b"%PDF-1.7\n1 0 obj << /Type /Catalog garbage", "kaputt.pdf")
+    sheet = add_attachment(
+        broken,
+        b"PK\x03\x04 not really a spreadsheet",
+        "finanzplan.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    job = bundles.bundle_job_request(
+        round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
+    )
+    run_inline(job)
+    assert job.status == BundleStatus.DONE, job.error
+    entry = ApplicationPdfCache.objects.get(application=broken)
+    states = {a["name"]: a["state"] for a in entry.attachments}
+    assert states == {"kaputt.pdf": "unreadable", "finanzplan.xlsx": "listed"}
+    reader = read_bundle(job)
+    outline = {t.split(" – ")[0]: (p, c) for t, p, c in outline_pages(reader)}
+    start, children = outline[broken.reference]
+    assert not [c for c, _ in children if c.startswith("Anlage:")]
+    text = " ".join(reader.pages[i].extract_text() for i in range(start, start + entry.pages))
+    text = re.sub(r"\s+", " ", text)
+    assert "nicht lesbar – nicht eingefügt" in text
+    assert "kein PDF – nur aufgeführt" in text
+    assert sheet.sha256 in text.replace(" ", "")
+    assert "Anlage nicht lesbar: kaputt.pdf" in re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    assert outline[good.reference][1][-1][0] == "Anlage: konzept.pdf"
+
+
+def test_selection_by_status(bundle_round, officer):
+    from applications.workflow import Status
+
+    in_check = make_application(bundle_round, 1, attachment_pages=0)
+    make_application(bundle_round, 2, status=Status.IN_REVIEW, attachment_pages=0)
+    make_application(bundle_round, 3, status=Status.DRAFT, attachment_pages=0)
+    job = bundles.bundle_job_request(
+        round_=bundle_round,
+        user=officer,
+        selection=BundleSelection.STATUS,
+        statuses=[Status.IN_CHECK],
+    )
+    assert job.application_ids == [in_check.pk]
+    assert job.total == 1
