@@ -1,0 +1,131 @@
+"""A bundle job's life through real Celery workers on the real Redis and PostgreSQL, and a
+worker killed in the middle of a job (SIGKILL) that does not lose the job."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+
+from applications import bundles
+from applications.models import BundleJob, BundleSelection, BundleStatus
+from tests.conftest import CeleryWorker
+
+from .conftest import make_application, read_bundle
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(job_id: int, condition, timeout: float = 90.0) -> BundleJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = BundleJob.objects.get(pk=job_id)
+        if condition(job):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not get there: {BundleJob.objects.get(pk=job_id)!r}")
+
+
+def request(round_, user) -> BundleJob:
+    with transaction.atomic():  # the task is enqueued when this commits
+        return bundles.bundle_job_request(
+            round_=round_, user=user, selection=BundleSelection.SUBMITTED
+        )
+
+
+def test_job_life_through_a_real_worker(celery_worker, worker_media, bundle_round, officer):
+    applications = [make_application(bundle_round, n) for n in (1, 2, 3)]
+    job = request(bundle_round, officer)
+    seen = set()
+    job = wait_for(job.pk, lambda j: seen.add(j.status) or not j.is_open)
+    assert job.status == BundleStatus.DONE, job.error
+    assert seen <= {BundleStatus.PENDING, BundleStatus.RUNNING, BundleStatus.DONE}
+    assert (job.done, job.total, job.rendered) == (3, 3, 3)
+    assert job.started_at and job.finished_at and job.merge_seconds is not None
+    content = Path(job.file.path).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == job.sha256 and len(content) == job.size
+    assert len(read_bundle(job).pages) == job.pages
+    # Again, unchanged: nothing is rendered, every part comes from the cache.
+    again = wait_for(request(bundle_round, officer).pk, lambda j: not j.is_open)
+    assert (again.status, again.done, again.rendered) == (BundleStatus.DONE, 3, 0)
+    assert len(applications) == 3
+
+
+class KillableWorker(CeleryWorker):
+    """A worker of its own (own queue) with a short broker visibility timeout."""
+
+    def env(self) -> dict:
+        env = super().env()
+        env["DJANGO_SETTINGS_MODULE"] = "tests.bundles.worker_settings"
+        return env
+
+    def children(self) -> list[int]:
+        pid = self.process.pid
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(p) for p in text.split()]
+
+
+@pytest.fixture
+def killable(tmp_path, settings):
+    """Starts workers on one queue of their own; restores the session worker's queue."""
+    from wir_portal.celery import app
+
+    saved = app.conf.task_default_queue, settings.CELERY_TASK_DEFAULT_QUEUE
+    settings.MEDIA_ROOT = tmp_path / "media"
+    workers: list[KillableWorker] = []
+    name = connection.settings_dict["NAME"]
+
+    def start(queue: str | None = None) -> KillableWorker:
+        worker = KillableWorker(name, Path(settings.MEDIA_ROOT))
+        if queue:
+            worker.queue = queue
+            worker.log = worker.media_root.parent / f"{queue}-{len(workers)}.log"
+        worker.start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop(signal.SIGKILL)
+    app.conf.task_default_queue, settings.CELERY_TASK_DEFAULT_QUEUE = saved
+
+
+@pytest.fixture
+def slow_round(bundle_round):
+    """Enough applications (with long texts) that a job takes a few seconds on one worker."""
+    return bundle_round, [make_application(bundle_round, n, attachment_pages=3) for n in range(8)]
+
+
+@pytest.mark.slow
+def test_whole_worker_killed_mid_job_then_a_new_worker_finishes_it(killable, slow_round, officer):
+    round_, applications = slow_round
+    first = killable()
+    job = request(round_, officer)
+    job = wait_for(job.pk, lambda j: j.done >= 2)
+    first.stop(signal.SIGKILL)  # the whole process group: no chance to requeue anything
+    job.refresh_from_db()
+    assert job.status == BundleStatus.RUNNING and job.done < job.total
+    killable(queue=first.queue)  # a worker is back (it redelivers the unacknowledged tasks)
+    job = wait_for(job.pk, lambda j: not j.is_open, timeout=90)
+    assert job.status == BundleStatus.DONE, job.error
+    assert job.done == job.total == len(applications)
+    assert len(read_bundle(job).pages) == job.pages
+
+
+@pytest.mark.slow
+def test_pool_process_killed_mid_task_the_task_runs_again(killable, slow_round, officer):
+    round_, applications = slow_round
+    worker = killable()
+    job = request(round_, officer)
+    job = wait_for(job.pk, lambda j: j.done >= 2)
+    for pid in worker.children():
+        os.kill(pid, signal.SIGKILL)  # reject_on_worker_lost requeues its task
+    job = wait_for(job.pk, lambda j: not j.is_open, timeout=90)
+    assert job.status == BundleStatus.DONE, job.error
+    assert job.done == job.total == len(applications)
+    assert worker.process.poll() is None  # the worker itself lives on
