@@ -64,6 +64,9 @@ def test_round_add_form_with_cost_categories(superuser):
         "cost_categories-0-name": "Externe Prozessmoderation",
         "cost_categories-1-position": "2",
         "cost_categories-1-name": "Sachkosten",
+        # the criteria inline (reviews/admin.py), left empty here
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
     }
     response = model_admin.add_view(_request("post", "/admin/x/", superuser, data))
     assert response.status_code == 302, getattr(response, "context_data", {}).get("errors")
