@@ -22,6 +22,7 @@ It also does the things a bundle needs on the way through:
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from array import array
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,6 @@ from pypdf.generic import (
     ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
-    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -63,10 +63,14 @@ class _Source:
     """One source PDF while it is being copied: its reader and which of its objects were
     written under which number."""
 
-    def __init__(self, reader: PdfReader):
+    def __init__(self, reader: PdfReader, raw_index: dict | None = None, raw_file=None):
         self.reader = reader
         self.numbers: dict[tuple[int, int], int] = {}
         self.queue: list[tuple[int, IndirectObject]] = []
+        # Objects without references, by number: (offset, length) of their body in
+        # ``raw_file``. They are copied as bytes, without parsing (see ``raw_index``).
+        self.raw_index = raw_index or {}
+        self.raw_file = raw_file
 
 
 @dataclass
@@ -187,10 +191,24 @@ class StreamingPdfWriter:
     ``page_count`` must be known up front so that links and bookmarks can point to pages that
     are not written yet; ``finish`` checks that exactly that many pages were added."""
 
-    def __init__(self, fh: BinaryIO, *, page_count: int, footer_font: FooterFont | None = None):
+    def __init__(
+        self,
+        fh: BinaryIO,
+        *,
+        page_count: int,
+        footer_font: FooterFont | None = None,
+        index: bool = False,
+    ):
         self.fh = fh
         self._offsets = array("q", [0])
         self._pos = 0
+        self._refs = 0
+        # With ``index``: where each object without references is, so that a later copy of
+        # this file can take those objects as bytes (``raw_index``). Long arrays (a font's
+        # glyph widths) are then written as objects of their own, so the dictionaries that
+        # hold them stay small and the arrays can be copied without parsing.
+        self.index = index
+        self.raw_index: dict[int, tuple[int, int]] = {}
         self._emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self.pages_num = self._alloc()
         self.page_nums = array("q", (self._alloc() for _ in range(page_count)))
@@ -219,13 +237,18 @@ class StreamingPdfWriter:
         self._offsets.append(0)
         return len(self._offsets) - 1
 
-    def _write_object(self, num: int, obj: PdfObject | None) -> None:
+    def _write_object(self, num: int, obj: PdfObject | None, source: _Source | None = None):
+        refs = self._refs
+        out: list = []
+        self._ser(obj if obj is not None else NullObject(), source, out)
+        self._write_body(num, b"".join(out), raw=self._refs == refs)
+
+    def _write_body(self, num: int, body: bytes, *, raw: bool) -> None:
+        header = b"%d 0 obj\n" % num
         self._offsets[num] = self._pos
-        self._emit(b"%d 0 obj\n" % num)
-        buffer = _Counter(self.fh)
-        (obj if obj is not None else NullObject()).write_to_stream(buffer)
-        self._pos += buffer.count
-        self._emit(b"\nendobj\n")
+        if self.index and raw:
+            self.raw_index[num] = (self._pos + len(header), len(body))
+        self._emit(header + body + b"\nendobj\n")
 
     def add_object(self, obj: PdfObject) -> IndirectObject:
         num = self._alloc()
@@ -233,42 +256,87 @@ class StreamingPdfWriter:
         return IndirectObject(num, 0, None)
 
     def _ref(self, source: _Source, ref: IndirectObject) -> IndirectObject:
+        return IndirectObject(self._ref_num(source, ref), 0, None)
+
+    def _ref_num(self, source: _Source, ref: IndirectObject) -> int:
         key = (ref.idnum, ref.generation)
         num = source.numbers.get(key)
         if num is None:
             num = self._alloc()
             source.numbers[key] = num
             source.queue.append((num, ref))
-        return IndirectObject(num, 0, None)
+        return num
 
-    def _clone(self, source: _Source, obj):
+    def _ser(self, obj, source: _Source | None, out: list) -> None:
+        """Serialises ``obj`` into ``out``. References of ``source`` are renumbered (and the
+        objects queued for writing); with ``source`` None, references are ours already. A
+        stream's raw (still encoded) bytes are copied, never decoded and encoded again."""
         if isinstance(obj, IndirectObject):
-            return self._ref(source, obj)
-        if isinstance(obj, StreamObject):
-            new = EncodedStreamObject() if "/Filter" in obj else DecodedStreamObject()
-            # The raw (still encoded) bytes: copied, never decoded and encoded again.
-            new._data = obj._data
+            num = obj.idnum if source is None else self._ref_num(source, obj)
+            out.append(b"%d 0 R" % num)
+            self._refs += 1
+        elif isinstance(obj, NameObject):
+            out.append(_name_bytes(obj))
+        elif isinstance(obj, _Raw):
+            out.append(obj.data)
+        elif isinstance(obj, StreamObject):
+            data = obj._data
+            out.append(b"<<")
             for key, value in obj.items():
                 if key != "/Length":
-                    new[key] = self._clone(source, value)
-            return new
-        if isinstance(obj, DictionaryObject):
-            new = DictionaryObject()
+                    out.append(_name_bytes(key))
+                    out.append(b" ")
+                    self._ser(value, source, out)
+                    out.append(b"\n")
+            out.append(b"/Length %d>>\nstream\n" % len(data))
+            out.append(data)
+            out.append(b"\nendstream")
+        elif isinstance(obj, DictionaryObject):
+            out.append(b"<<")
             for key, value in obj.items():
-                new[key] = self._clone(source, value)
-            return new
-        if isinstance(obj, ArrayObject):
-            return ArrayObject([self._clone(source, value) for value in obj])
-        return obj
+                out.append(_name_bytes(key))
+                out.append(b" ")
+                if self.index and source is not None and _long_array(value):
+                    num = self._alloc()
+                    self._write_object(num, value, source)
+                    out.append(b"%d 0 R" % num)
+                    self._refs += 1
+                else:
+                    self._ser(value, source, out)
+                out.append(b"\n")
+            out.append(b">>")
+        elif isinstance(obj, ArrayObject):
+            out.append(b"[")
+            for value in obj:
+                self._ser(value, source, out)
+                out.append(b" ")
+            out.append(b"]")
+        elif isinstance(obj, NumberObject):
+            out.append(b"%d" % obj)
+        else:
+            buffer = io.BytesIO()
+            obj.write_to_stream(buffer)
+            out.append(buffer.getvalue())
+
+    def _clone(self, source: _Source, obj) -> _Raw:
+        """``obj`` of ``source`` as bytes for an object of ours (references renumbered)."""
+        out: list = []
+        self._ser(obj, source, out)
+        return _Raw(b"".join(out))
 
     def _drain(self, source: _Source) -> None:
         while source.queue:
             num, ref = source.queue.pop()
+            span = source.raw_index.get(ref.idnum) if ref.generation == 0 else None
+            if span is not None:
+                source.raw_file.seek(span[0])
+                self._write_body(num, source.raw_file.read(span[1]), raw=True)
+                continue
             try:
                 obj = ref.get_object()
             except Exception:  # noqa: BLE001 - a dangling reference becomes null
                 obj = None
-            self._write_object(num, None if obj is None else self._clone(source, obj))
+            self._write_object(num, obj, source)
 
     # Pages ------------------------------------------------------------------------------------
     def add_pages_from(
@@ -279,14 +347,18 @@ class StreamingPdfWriter:
         footers: Sequence[Footer | None] | None = None,
         transform: Sequence[tuple[float, ...] | None] | None = None,
         links: bool = False,
+        raw_index: dict[int, tuple[int, int]] | None = None,
+        raw_file=None,
     ) -> None:
         """Copies pages of ``reader`` (all, or the given indexes) as the next pages.
 
         ``footers[i]`` is stamped on the i-th copied page; ``transform[i]`` is
         ``(a, b, c, d, e, f, x0, y0, x1, y1)``: a matrix for the page's content and the box
         (in the source's coordinates) to clip it to, and the page becomes A4; ``links`` keeps
-        link annotations to ``https://bundle.invalid/seite/<n>`` as internal links."""
-        source = _Source(reader)
+        link annotations to ``https://bundle.invalid/seite/<n>`` as internal links.
+        ``raw_index`` (from the ``raw_index`` of the writer that wrote the source, with the
+        source opened as ``raw_file``) lets objects without references be copied as bytes."""
+        source = _Source(reader, raw_index, raw_file)
         indexes = range(len(reader.pages)) if pages is None else pages
         for i, index in enumerate(indexes):
             page = reader.pages[index]
@@ -497,26 +569,42 @@ class StreamingPdfWriter:
         trailer[_name("/Info")] = info_ref
         ident = ByteStringObject(bytes.fromhex(file_id))
         trailer[_name("/ID")] = ArrayObject([ident, ident])
-        self._emit(b"trailer\n")
-        buffer = _Counter(self.fh)
-        trailer.write_to_stream(buffer)
-        self._pos += buffer.count
+        out = [b"trailer\n"]
+        self._ser(trailer, None, out)
+        self._emit(b"".join(out))
         self._emit(b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
 
 
-class _Counter:
-    """A file-like wrapper that counts the bytes written through it."""
+class _Raw(PdfObject):
+    """Bytes written as they are: a value copied from a source, already serialised."""
 
-    __slots__ = ("count", "fh")
+    __slots__ = ("data",)
 
-    def __init__(self, fh):
-        self.fh = fh
-        self.count = 0
+    def __init__(self, data: bytes):
+        self.data = data
 
-    def write(self, data) -> int:
-        self.fh.write(data)
-        self.count += len(data)
-        return len(data)
+    def write_to_stream(self, stream) -> None:
+        stream.write(self.data)
+
+
+_NAMES: dict[str, bytes] = {}
+LONG_ARRAY = 32
+
+
+def _long_array(value) -> bool:
+    return isinstance(value, ArrayObject) and len(value) > LONG_ARRAY
+
+
+def _name_bytes(name: str) -> bytes:
+    """A name as PDF writes it (with # escapes), cached: names repeat in every object."""
+    data = _NAMES.get(name)
+    if data is None:
+        buffer = io.BytesIO()
+        NameObject(name).write_to_stream(buffer)
+        data = buffer.getvalue()
+        if len(_NAMES) < 50_000:
+            _NAMES[name] = data
+    return data
 
 
 def _stream(data: bytes) -> DecodedStreamObject:

@@ -85,6 +85,16 @@ FOOTER_BAND = 34.0
 # A link to page n of the bundle in the contents (rewritten to an internal link at merge).
 PAGE_LINK = "https://bundle.invalid/seite/{}"
 
+# What the cover and contents show of an application (the long answers stay in the database).
+FRONT_FIELDS = (
+    "pk", "reference", "title", "status", "requested_grant", "own_funds", "third_party_funds",
+    "round__id", "round__title", "round__reference_prefix", "round__budget",
+    "lead_municipality__id", "lead_municipality__name",
+)  # fmt: skip
+
+# Applications hashed per query when a job starts.
+HASH_CHUNK = 50
+
 # Attachment states in a part
 MERGED = "merged"
 UNREADABLE = "unreadable"
@@ -198,17 +208,19 @@ def bundle_job_start(job_id: int) -> list[int] | None:
         return None
     done = set(BundleJobPart.objects.filter(job_id=job_id).values_list("application_id", flat=True))
     missing = [pk for pk in job.application_ids if pk not in done]
-    applications = _load_applications(missing)
-    hashes = {pk: content_hash(app) for pk, app in applications.items()}
-    cached = {
-        c.content_hash: c
-        for c in ApplicationPdfCache.objects.filter(content_hash__in=hashes.values())
-        if _file_exists(c.file.name)
-    }
-    hits = [(pk, cached[h], False) for pk, h in hashes.items() if h in cached]
-    _record_parts(job_id, hits)
-    hit_ids = {pk for pk, _entry, _rendered in hits}
-    return [pk for pk in missing if pk in applications and pk not in hit_ids]
+    to_render = []
+    # In chunks, so that the memory of this step does not grow with the size of the round.
+    for start in range(0, len(missing), HASH_CHUNK):
+        chunk = missing[start : start + HASH_CHUNK]
+        hashes = {pk: content_hash(app) for pk, app in _load_applications(chunk).items()}
+        cached = {
+            c.content_hash: c
+            for c in ApplicationPdfCache.objects.filter(content_hash__in=hashes.values())
+            if _file_exists(c.file.name)
+        }
+        _record_parts(job_id, [(pk, cached[h], False) for pk, h in hashes.items() if h in cached])
+        to_render += [pk for pk in chunk if pk in hashes and hashes[pk] not in cached]
+    return to_render
 
 
 def _record_parts(job_id: int, items: Sequence[tuple[int, ApplicationPdfCache, bool]]) -> int:
@@ -370,6 +382,14 @@ def _weasy():
     return font_config, CSS(string=_fonts_css(), font_config=font_config)
 
 
+def warm_up() -> None:
+    """Loads fonts and WeasyPrint's lazy parts by rendering a tiny document."""
+    html = (
+        "<!DOCTYPE html><html lang='de'><head><title>x</title></head><body><p>x</p></body></html>"
+    )
+    render_html_pdf(html, title="x", created=timezone.now(), variant=None)
+
+
 def render_html_pdf(
     html: str, *, title: str, created: dt.datetime, variant: str | None = "pdf/a-3b"
 ) -> bytes:
@@ -494,8 +514,13 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
             "now": timezone.localtime(now),
         },
     )
+    # No PDF/A variant for a part: it changes only the catalog (metadata, OutputIntent), which
+    # the bundle takes from its front matter; the pages are the same.
     pdf = render_html_pdf(
-        html, title=_("Antrag %(reference)s") % {"reference": application.reference}, created=now
+        html,
+        title=_("Antrag %(reference)s") % {"reference": application.reference},
+        created=now,
+        variant=None,
     )
     reader = PdfReader(io.BytesIO(pdf))
     own_pages = len(reader.pages)
@@ -511,7 +536,7 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
     target = Path(settings.MEDIA_ROOT) / name
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as fh:
-        writer = StreamingPdfWriter(fh, page_count=page)
+        writer = StreamingPdfWriter(fh, page_count=page, index=True)
         writer.add_pages_from(reader)
         for c in merged:
             writer.add_pages_from(
@@ -521,6 +546,10 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
             c.reader = None
         writer.finish()
         tmp_name = fh.name
+    index = _index_path(target)
+    index_tmp = index.with_suffix(".json.tmp")
+    index_tmp.write_text(json.dumps({"raw": writer.raw_index}))
+    os.replace(index_tmp, index)
     os.chmod(tmp_name, 0o640)
     os.replace(tmp_name, target)
     seconds = time.perf_counter() - started
@@ -586,7 +615,10 @@ def bundle_merge(job_id: int) -> BundleJob | None:
         raise PartsMissing(f"{len(parts)} of {len(job.application_ids)} parts recorded")
     applications = {
         a.pk: a
-        for a in Application.objects.filter(pk__in=job.application_ids).with_related().with_totals()
+        for a in Application.objects.filter(pk__in=job.application_ids)
+        .with_totals()
+        .select_related("round", "lead_municipality")
+        .only(*FRONT_FIELDS)
     }
     entries = []
     for pk in job.application_ids:
@@ -636,14 +668,17 @@ def bundle_merge(job_id: int) -> BundleJob | None:
                 links=True,
             )
             for entry in entries:
-                reader = PdfReader(_media_path(entry.cache.file.name))
+                path = _media_path(entry.cache.file.name)
+                data = path.read_bytes()
                 label = entry.application.reference or ""
                 writer.add_pages_from(
-                    reader,
+                    PdfReader(io.BytesIO(data)),
                     footers=[footer(label, entry.start + i) for i in range(entry.cache.pages)],
+                    raw_index=_read_index(path),
+                    raw_file=io.BytesIO(data),
                 )
                 outline.append(_application_outline(entry))
-                del reader
+                del data
             writer.finish(outline=outline, catalog_from=front_reader)
             size = out.count
         except BaseException:
@@ -800,8 +835,22 @@ def _file_exists(name: str) -> bool:
     return bool(name) and _media_path(name).is_file()
 
 
+def _index_path(part: Path) -> Path:
+    """Beside each cached part: where its objects without references are (JSON)."""
+    return part.with_suffix(".json")
+
+
+def _read_index(part: Path) -> dict[int, tuple[int, int]] | None:
+    try:
+        raw = json.loads(_index_path(part).read_text())["raw"]
+    except (OSError, ValueError, KeyError):
+        return None  # without the index every object is parsed: slower, same result
+    return {int(num): (span[0], span[1]) for num, span in raw.items()}
+
+
 def _remove_file(name: str) -> None:
     try:
+        _index_path(_media_path(name)).unlink(missing_ok=True)
         _media_path(name).unlink(missing_ok=True)
     except OSError:  # pragma: no cover - best effort
         logger.warning("Could not remove %s", name)
