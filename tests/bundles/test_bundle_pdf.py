@@ -197,3 +197,42 @@ def test_selection_by_status(bundle_round, officer):
     )
     assert job.application_ids == [in_check.pk]
     assert job.total == 1
+
+
+def test_ranking_table_when_scores_exist(bundle_round, officer, three_applications, monkeypatch):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    best, second, unscored = three_applications[2], three_applications[0], three_applications[1]
+    rows = [
+        SimpleNamespace(
+            application=app, rank=rank, mean_score=score, final_reviews=2 if score else 0,
+            spread=Decimal("0.50") if score else None, flagged=rank == 2,
+            cumulative_requested=Decimal("18000.00") * rank, within_budget=rank < 3,
+            budget_line_before=rank == 3,
+        )
+        for rank, (app, score) in enumerate(
+            [(best, Decimal("8.50")), (second, Decimal("7.25")), (unscored, None)], start=1
+        )
+    ]  # fmt: skip
+    monkeypatch.setattr(bundles, "ranking_rows", lambda round_: rows)
+    job = bundles.bundle_job_request(
+        round_=bundle_round, user=officer, selection=BundleSelection.RANKING
+    )
+    assert job.application_ids == [best.pk, second.pk, unscored.pk]
+    run_inline(job)
+    reader = read_bundle(job)
+    outline = outline_pages(reader)
+    assert [t for t, _p, _c in outline[:3]] == ["Deckblatt", "Inhaltsverzeichnis", "Rangliste"]
+    ranking_page = outline[2][1]
+    text = re.sub(r"\s+", " ", reader.pages[ranking_page].extract_text())
+    starts = {t.split(" – ")[0]: p for t, p, _c in outline[3:]}
+    assert list(starts) == [best.reference, second.reference, unscored.reference]
+    assert (
+        f"1 {best.reference} – {best.lead_municipality.name} 8,50 2 0,50 18.000,00 € "
+        f"{starts[best.reference] + 1} "
+    ) in text
+    assert "0,50 ! 36.000,00 €" in text  # a flagged spread
+    assert "54.000,00 € (über den Mitteln)" in text
+    contents = re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    assert f"Rangliste {ranking_page + 1}" in contents
