@@ -105,7 +105,7 @@ def timeout_minutes() -> int:
     """After this long a job that is still waiting or running is failed (setting
     ``WIR_BUNDLE_TIMEOUT_MINUTES``). Longer than the broker's visibility timeout, so that a
     task lost with a killed worker is delivered again before the job is given up."""
-    return int(getattr(settings, "WIR_BUNDLE_TIMEOUT_MINUTES", 120))
+    return settings.WIR_BUNDLE_TIMEOUT_MINUTES
 
 
 # Permissions ------------------------------------------------------------------------------------
@@ -374,12 +374,12 @@ def _weasy():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from wir_portal.pdf import _fonts_css
+    from wir_portal.pdf import fonts_css
 
     font_config = FontConfiguration()
     # Dropped before the interpreter tears down the modules its destructor needs.
     atexit.register(_weasy.cache_clear)
-    return font_config, CSS(string=_fonts_css(), font_config=font_config)
+    return font_config, CSS(string=fonts_css(), font_config=font_config)
 
 
 def warm_up() -> None:

@@ -17,7 +17,7 @@ PDF_VARIANT = "pdf/a-3b"
 
 
 @cache
-def _fonts_css() -> str:
+def fonts_css() -> str:
     fonts = Path(settings.NODE_MODULES) / "@kern-ux" / "native" / "dist" / "fonts" / "fira-sans"
     faces = []
     for weight, style, name in (
@@ -54,7 +54,7 @@ def render_pdf(
         html = render_to_string(template_name, {**context, "pdf_title": title})
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[CSS(string=_fonts_css(), font_config=font_config)],
+        stylesheets=[CSS(string=fonts_css(), font_config=font_config)],
         font_config=font_config,
     )
     document.metadata.title = title

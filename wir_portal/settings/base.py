@@ -234,6 +234,9 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 WIR_HEALTHZ_WORKER_TIMEOUT = env.float("WIR_HEALTHZ_WORKER_TIMEOUT", default=5.0)
+# A PDF bundle job still waiting or running after this long is failed. Longer than the
+# broker's visibility timeout, so a job whose worker was killed is redelivered first.
+WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)
 
 # Logging: never log passwords or form data; structured enough for a journal. ---------------
 LOGGING = {
