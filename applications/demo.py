@@ -92,3 +92,123 @@ def seed_rounds(now: dt.datetime | None = None) -> list[str]:
             )
         titles.append(f"{title} (Frist {round_.deadline.astimezone(BERLIN):%d.%m.%Y %H:%M})")
     return titles
+
+
+# Submitted demo applications: something for case officers, the jury and bundles to work on
+# right away. (AGS, project title, requested grant)
+DEMO_APPLICATIONS = (
+    ("06431002", "Bensheim gemeinsam: Vielfalt im Quartier", Decimal("18500.00")),
+    ("06434008", "Oberursel – Heimat für alle", Decimal("20000.00")),
+    ("06531013", "Lollar verbindet", Decimal("12000.00")),
+)
+
+PROJECT_TEXT = {
+    "summary": (
+        "Die Kommune erarbeitet mit Bürgerinnen und Bürgern, Vereinen, Migrantenorganisationen "
+        "und Verwaltung eine Vielfalts- und Integrationsstrategie, die die Stadtverordneten-"
+        "versammlung beschließt."
+    ),
+    "starting_situation": (
+        "Rund ein Viertel der Einwohnerinnen und Einwohner hat eine Migrationsgeschichte. "
+        "Angebote sind vorhanden, aber wenig vernetzt; viele Menschen kennen sie nicht."
+    ),
+    "aims": "Eine gemeinsam getragene, beschlussfähige Strategie mit konkreten Maßnahmen.",
+    "social_space": "Drei Quartiere mit hohem Zuzug stehen im Mittelpunkt der Beteiligung.",
+    "municipal_identity": "Die Strategie knüpft an die Geschichte der Stadt als Ankunftsort an.",
+    "participation": "Ziel ist die gleichberechtigte Teilhabe am Leben in der Stadt.",
+    "participation_formats": "Quartierswerkstätten, Online-Beteiligung, Runder Tisch Vielfalt.",
+    "outreach": "Mehrsprachige Einladungen, aufsuchende Beteiligung über Vereine und Schulen.",
+    "external_moderation": "Ein externes Moderationsbüro begleitet den gesamten Prozess.",
+    "milestones": "Auftakt, drei Werkstattphasen, Entwurf, Beschluss.",
+    "council_resolution": "Beschluss in der Stadtverordnetenversammlung nach Abschluss.",
+}
+
+
+def _concept_pdf(title: str) -> bytes:
+    """A short Konzept as PDF attachment, so bundles contain a real attachment."""
+    from weasyprint import HTML
+
+    html = f"<h1>Konzept: {title}</h1>" + "".join(
+        f"<h2>{key}</h2><p>{text}</p>" for key, text in PROJECT_TEXT.items()
+    )
+    return HTML(string=html).write_pdf()
+
+
+def seed_applications(now: dt.datetime | None = None) -> list[str]:
+    """Three complete applications, submitted through the services in the open demo round
+    (the receipts follow from the worker). Municipalities already taking part are skipped."""
+    from django.core.files.base import ContentFile
+
+    from accounts.models import Role, User
+    from municipalities.models import Membership, Municipality
+
+    from . import services
+    from .models import RoundParticipation
+
+    now = now or timezone.now()
+    round_ = (
+        FundingRound.objects.filter(opens_at__lte=now, deadline__gte=now)
+        .order_by("deadline")
+        .first()
+    )
+    if round_ is None:
+        return []
+    category = round_.cost_categories.order_by("position").first()
+    start = (now + dt.timedelta(days=120)).date().replace(day=1)
+    end = (start + dt.timedelta(days=365)).replace(day=1) - dt.timedelta(days=1)
+    done = []
+    for ags, title, grant in DEMO_APPLICATIONS:
+        municipality = Municipality.objects.filter(ags=ags).first()
+        if (
+            municipality is None
+            or RoundParticipation.objects.filter(round=round_, municipality=municipality).exists()
+        ):
+            continue
+        user, _ = User.objects.get_or_create(
+            email=f"demo-{ags}@wir-portal.example",
+            defaults={"full_name": f"Demo {municipality.name}", "role": Role.MUNICIPAL_STAFF},
+        )
+        Membership.objects.get_or_create(user=user, municipality=municipality)
+        with transaction.atomic():
+            app = services.application_create(round=round_, municipality=municipality, user=user)
+            services.application_update_section(
+                application=app, user=user, section="applicant", expected_version=app.version,
+                data={
+                    "street": "Rathausplatz 1", "postcode": municipality.postcode or "35457",
+                    "city": municipality.name.split(",")[0],
+                    "contact_name": user.full_name, "contact_function": "Integrationsbüro",
+                    "contact_email": user.email, "contact_phone": "06441 123-0",
+                    "signatory_name": "Bürgermeisterin", "signatory_function": "Bürgermeisterin",
+                    "iban": "DE89370400440532013000", "account_holder": municipality.name,
+                },
+            )  # fmt: skip
+            services.application_update_section(
+                application=app, user=user, section="project", expected_version=app.version,
+                data={"title": title, "start_date": start, "end_date": end, **PROJECT_TEXT},
+            )  # fmt: skip
+            total = grant + Decimal("4000.00")
+            services.cost_plan_save(
+                application=app, user=user, expected_version=app.version,
+                lines=[
+                    {"category": category, "description": "Externe Prozessmoderation",
+                     "amount": total - Decimal("3000.00"), "budget_year": start.year},
+                    {"category": category, "description": "Werkstätten und Dokumentation",
+                     "amount": Decimal("3000.00"), "budget_year": start.year},
+                ],
+                own_funds=Decimal("4000.00"), third_party_funds=Decimal("0"),
+                requested_grant=grant,
+            )  # fmt: skip
+            services.attachment_add(
+                application=app, user=user, kind="konzept",
+                uploaded_file=ContentFile(_concept_pdf(title), name="Konzept.pdf"),
+            )  # fmt: skip
+            services.application_update_section(
+                application=app, user=user, section="declarations", expected_version=app.version,
+                data=dict.fromkeys(
+                    ("decl_not_started", "decl_data_correct", "decl_anbest_gk",
+                     "decl_data_protection"), True,
+                ),
+            )  # fmt: skip
+            services.application_submit(application=app, user=user)
+        done.append(f"{app.reference} {municipality.name}: {title}")
+    return done

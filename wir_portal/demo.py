@@ -117,16 +117,17 @@ def demo_totp_uri(account: DemoAccount) -> str:
     return device.config_url
 
 
-def seed_all() -> dict:
-    accounts = seed_accounts()
-    rounds = []
-    try:
-        from applications.demo import seed_rounds
-    except ImportError:  # the applications app provides its demo data itself
-        seed_rounds = None
-    if seed_rounds is not None:
-        rounds = seed_rounds()
+def seed_all(*, applications: bool = False) -> dict:
+    """Demo accounts, rounds and criteria; with ``applications`` also three submitted
+    applications in the open round (scripts/run does that; the tests make their own)."""
+    from applications.demo import seed_applications, seed_rounds
     from reviews.demo import seed_criteria
 
+    accounts = seed_accounts()
+    rounds = seed_rounds()
     seed_criteria()
-    return {"accounts": accounts, "rounds": rounds}
+    return {
+        "accounts": accounts,
+        "rounds": rounds,
+        "applications": seed_applications() if applications else [],
+    }

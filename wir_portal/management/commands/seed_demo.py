@@ -7,8 +7,15 @@ from wir_portal.demo import demo_totp_uri, seed_all
 class Command(BaseCommand):
     help = "Creates (or resets) the demo accounts for every role and the demo funding rounds."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-applications",
+            action="store_true",
+            help="Also submit three demo applications in the open round.",
+        )
+
     def handle(self, *args, **options):
-        data = seed_all()
+        data = seed_all(applications=options["with_applications"])
         self.stdout.write(self.style.SUCCESS("Demo-Zugänge (nur für Test und Vorführung):"))
         width = max(len(a.email) for a, _ in data["accounts"])
         for account, municipalities in data["accounts"]:
@@ -24,3 +31,5 @@ class Command(BaseCommand):
                 )
         for title in data["rounds"]:
             self.stdout.write(f"  Förderrunde: {title}")
+        for line in data["applications"]:
+            self.stdout.write(f"  Eingereichter Demo-Antrag: {line}")
