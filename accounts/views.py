@@ -108,7 +108,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={next_url}")
     locked = services.otp_is_locked(user)
     form = TokenForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         submit_label=_("Anmeldung bestätigen"),
         help_text=_(
             "Der sechsstellige Code aus Ihrer Authenticator-App oder einer Ihrer "
@@ -176,7 +176,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse("accounts:two_factor"))
     device = services.totp_setup_start(user=user)
     form = TokenForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         submit_label=_("Einrichtung abschließen"),
         help_text=_("Geben Sie den sechsstelligen Code ein, den Ihre App jetzt anzeigt."),
     )
@@ -258,7 +258,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     """Admins invite people and see the invitations sent."""
     if not permissions.can_invite(request.user):
         raise PermissionDenied
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_send(
@@ -294,7 +294,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request, error.reason, "invitation")
     if request.user.is_authenticated:
         return render(request, "accounts/invitation_logged_in.html", status=409)
-    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    form = InvitationAcceptForm(
+        request.POST if request.method == "POST" else None, invitation=invitation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -326,7 +328,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_register(
@@ -396,7 +398,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def join_request_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_request_membership(request.user):
         raise PermissionDenied
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             join_request = services.join_request_create(

@@ -75,7 +75,7 @@ def bundle_request(request: HttpRequest, round_pk: int) -> HttpResponse:
     _require_bundle_user(request)
     round_ = get_object_or_404(FundingRound, pk=round_pk)
     ranking = bundles.ranking_has_scores(bundles.ranking_rows(round_))
-    form = BundleRequestForm(request.POST or None, ranking=ranking)
+    form = BundleRequestForm(request.POST if request.method == "POST" else None, ranking=ranking)
     if request.method == "POST" and form.is_valid():
         try:
             bundles.bundle_job_request(

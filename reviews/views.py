@@ -249,7 +249,7 @@ def bulk_assign(request: HttpRequest, round_pk: int) -> HttpResponse:
     """Item 5: every application "In Bewertung" to n reviewers, spread evenly."""
     round_ = selectors.rp_round_get(user=request.user, pk=round_pk)
     jury = selectors.jury_members()
-    form = BulkAssignForm(request.POST or None, reviewers=jury)
+    form = BulkAssignForm(request.POST if request.method == "POST" else None, reviewers=jury)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.assignments_distribute(
@@ -356,7 +356,7 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
     )
     last = history[0] if history else None
     initial = {name: getattr(last, name) for name in CHECKLIST} if last is not None else {}
-    form = FormalCheckForm(request.POST or None, initial=initial)
+    form = FormalCheckForm(request.POST if request.method == "POST" else None, initial=initial)
     can_record = application.status == Status.IN_CHECK
     if request.method == "POST":
         if not can_record:
@@ -456,7 +456,8 @@ def _final_score_table(assignments: list[Assignment], criteria) -> dict:
 def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.rp_application_get(user=request.user, pk=pk)
     form = AssignForm(
-        request.POST or None, reviewers=selectors.eligible_reviewers(application=application)
+        request.POST if request.method == "POST" else None,
+        reviewers=selectors.eligible_reviewers(application=application),
     )
     if request.method == "POST":
         if not permissions.can_assign(request.user, application):
@@ -528,7 +529,7 @@ def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRes
     if not permissions.can_end_assignment(request.user, assignment, application):
         messages.error(request, _("Diese Zuweisung kann nicht beendet werden."))
         return redirect("reviews:assignments", pk)
-    form = EndAssignmentForm(request.POST or None)
+    form = EndAssignmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_end(
@@ -561,7 +562,7 @@ def review_reopen(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
     if not permissions.can_reopen(request.user, review, application):
         messages.error(request, _("Diese Bewertung kann nicht wieder geöffnet werden."))
         return redirect("reviews:assignments", pk)
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_reopen(
@@ -709,7 +710,7 @@ def jury_declare(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.reviewer_assignment_get(user=request.user, application_pk=pk)
     if not permissions.can_declare(request.user, assignment):
         return redirect("reviews:jury_review", pk)
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_declare(
@@ -764,7 +765,9 @@ def jury_review(request: HttpRequest, pk: int) -> HttpResponse:
     for criterion_id, score in scores.items():
         initial[f"points_{criterion_id}"] = score.points
         initial[f"comment_{criterion_id}"] = score.comment
-    form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, initial=initial
+    )
     if request.method == "POST":
         if not editable:
             messages.error(request, _("Diese Bewertung kann nicht mehr geändert werden."))

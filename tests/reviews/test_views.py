@@ -441,3 +441,17 @@ def test_score_filter_rounds_half_up():
     assert score(Decimal("7.665")) == "7,67"
     assert score(None) == "–"
     assert weight(Decimal("1.00")) == "1" and weight(Decimal("1.50")) == "1,5"
+
+
+def test_an_empty_required_form_shows_its_errors(client, in_review, case_officer, reviewer, login):
+    """An empty POST is still a POST: the required reason is asked for, not silently ignored."""
+    from django.urls import reverse
+
+    from tests.reviews.conftest import assign_and_declare
+
+    assignment = assign_and_declare(in_review, reviewer, case_officer)
+    login(client, case_officer)
+    url = reverse("reviews:assignment_end", args=[in_review.pk, assignment.pk])
+    response = client.post(url, {})
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
