@@ -1,5 +1,7 @@
 """Every named URL × every role × GET/POST gets what tests/security/matrix.py says."""
 
+import warnings
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -36,9 +38,10 @@ def test_every_row_names_every_role():
             assert set(getattr(entry, method)) == set(matrix.ROLES), (name, method)
 
 
-@pytest.mark.parametrize("name", sorted(matrix.PENDING))
-def test_pending_rows(name):
-    pytest.skip(f"{name}: {matrix.PENDING[name]}")
+def test_pending_rows_are_reported():
+    """Rows still to be written (matrix.PENDING) are allowed, but never silently."""
+    for name, reason in sorted(matrix.PENDING.items()):
+        warnings.warn(f"authorisation matrix: no row yet for {name}: {reason}", stacklevel=1)
 
 
 def check_outcome(response, expected, where: str) -> None:
