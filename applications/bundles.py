@@ -76,7 +76,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every content hash: raise it when the layout of an application's PDF changes, so
 # that every cached PDF is rendered again.
-TEMPLATE_VERSION = "bundle-application-1"
+TEMPLATE_VERSION = "bundle-application-2"
 APPLICATION_TEMPLATE = "pdf/bundle_application.html"
 FRONT_TEMPLATE = "pdf/bundle_front.html"
 AUTHOR = "Regierungspräsidium Darmstadt – WIR-Portal"
