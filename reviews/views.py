@@ -523,23 +523,20 @@ def _assignment_for(request, pk: int, assignment_pk: int) -> tuple[Application, 
     return application, assignment
 
 
-@manager_required
-def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    application, assignment = _assignment_for(request, pk, assignment_pk)
-    if not permissions.can_end_assignment(request.user, assignment, application):
-        messages.error(request, _("Diese Zuweisung kann nicht beendet werden."))
-        return redirect("reviews:assignments", pk)
-    form = EndAssignmentForm(request.POST if request.method == "POST" else None)
+def _confirm_with_reason(
+    request: HttpRequest, application, form, action, *, success: str, heading: str, text: str
+) -> HttpResponse:
+    """A confirmation page with a reason (end an assignment, reopen a review): on a valid POST
+    ``action(reason)`` runs, and the case officer goes back to the assignments."""
+    back = reverse("reviews:assignments", args=[application.pk])
     if request.method == "POST" and form.is_valid():
         try:
-            services.assignment_end(
-                assignment=assignment, user=request.user, reason=form.cleaned_data["reason"]
-            )
+            action(form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Die Zuweisung wurde beendet."))
-            return redirect("reviews:assignments", pk)
+            messages.success(request, success)
+            return redirect(back)
     return render(
         request,
         "reviews/confirm.html",
@@ -547,11 +544,29 @@ def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRes
             "application": application,
             "nav": _application_nav(application, request.user, "assignments"),
             "form": form,
-            "heading": _("Zuweisung von %(name)s beenden")
-            % {"name": assignment.reviewer.get_full_name()},
-            "text": _("Eine abgeschlossene Bewertung dieser Person zählt danach nicht mehr."),
-            "back": reverse("reviews:assignments", args=[pk]),
+            "heading": heading,
+            "text": text,
+            "back": back,
         },
+    )
+
+
+@manager_required
+def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    application, assignment = _assignment_for(request, pk, assignment_pk)
+    if not permissions.can_end_assignment(request.user, assignment, application):
+        messages.error(request, _("Diese Zuweisung kann nicht beendet werden."))
+        return redirect("reviews:assignments", pk)
+    return _confirm_with_reason(
+        request,
+        application,
+        EndAssignmentForm(request.POST if request.method == "POST" else None),
+        lambda reason: services.assignment_end(
+            assignment=assignment, user=request.user, reason=reason
+        ),
+        success=_("Die Zuweisung wurde beendet."),
+        heading=_("Zuweisung von %(name)s beenden") % {"name": assignment.reviewer.get_full_name()},
+        text=_("Eine abgeschlossene Bewertung dieser Person zählt danach nicht mehr."),
     )
 
 
@@ -562,32 +577,18 @@ def review_reopen(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
     if not permissions.can_reopen(request.user, review, application):
         messages.error(request, _("Diese Bewertung kann nicht wieder geöffnet werden."))
         return redirect("reviews:assignments", pk)
-    form = ReopenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_reopen(
-                review=review, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Die Bewertung ist wieder geöffnet."))
-            return redirect("reviews:assignments", pk)
-    return render(
+    return _confirm_with_reason(
         request,
-        "reviews/confirm.html",
-        {
-            "application": application,
-            "nav": _application_nav(application, request.user, "assignments"),
-            "form": form,
-            "heading": _("Bewertung von %(name)s wieder öffnen")
-            % {"name": assignment.reviewer.get_full_name()},
-            "text": _(
-                "Die Bewertung wird wieder zum Entwurf; die Person kann sie ändern und erneut "
-                "abschließen. Der Grund wird im Verlauf vermerkt."
-            ),
-            "back": reverse("reviews:assignments", args=[pk]),
-        },
+        application,
+        ReopenForm(request.POST if request.method == "POST" else None),
+        lambda reason: services.review_reopen(review=review, user=request.user, reason=reason),
+        success=_("Die Bewertung ist wieder geöffnet."),
+        heading=_("Bewertung von %(name)s wieder öffnen")
+        % {"name": assignment.reviewer.get_full_name()},
+        text=_(
+            "Die Bewertung wird wieder zum Entwurf; die Person kann sie ändern und erneut "
+            "abschließen. Der Grund wird im Verlauf vermerkt."
+        ),
     )
 
 
