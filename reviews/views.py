@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.eligibility import check_eligibility
@@ -48,42 +49,36 @@ PAGE_SIZE = 25
 
 
 # Access -----------------------------------------------------------------------------------------
-def rp_required(view):
-    """Logged in (login_required) and case officer or admin (403 otherwise)."""
+def _requires(allowed, refusal):
+    """A view decorator: logged in (else to the login page) and ``allowed(user)`` (else 403
+    with ``refusal``)."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_use_rp_pages(request.user):
-            raise PermissionDenied(_("Diese Seite ist dem Regierungspräsidium vorbehalten."))
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
 
-
-def manager_required(view):
-    """Logged in and case officer (403 otherwise)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_manage(request.user):
-            raise PermissionDenied(_("Diesen Schritt kann nur die Sachbearbeitung ausführen."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return decorator
 
 
-def reviewer_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and user.is_reviewer):
-            raise PermissionDenied(_("Diese Seite ist der Jury vorbehalten."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Case officer or admin.
+rp_required = _requires(
+    permissions.can_use_rp_pages,
+    gettext_lazy("Diese Seite ist dem Regierungspräsidium vorbehalten."),
+)
+# Case officer.
+manager_required = _requires(
+    permissions.can_manage, gettext_lazy("Diesen Schritt kann nur die Sachbearbeitung ausführen.")
+)
+reviewer_required = _requires(
+    lambda user: user.is_active and user.is_reviewer,
+    gettext_lazy("Diese Seite ist der Jury vorbehalten."),
+)
 
 
 def _errors_to_messages(request, exc) -> None:
