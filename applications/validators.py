@@ -13,6 +13,9 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from . import pdf_inspection
 
 # IBAN --------------------------------------------------------------------------------------------
 # Lengths of the SEPA countries a Hessian municipality might bank in; others: 15 to 34.
@@ -198,7 +201,8 @@ def _format_mb(size: int) -> str:
 
 
 def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
-    """Checks an uploaded file: size, type by content, extension matching the content.
+    """Checks an uploaded file: size, type by content, extension matching the content; a PDF
+    must open, be neither encrypted nor carry JavaScript, and unpack to a bounded size.
 
     Returns the sanitised name, detected content type, size and SHA-256; raises a German
     ValidationError otherwise."""
@@ -238,6 +242,8 @@ def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUp
             + f" Bitte benennen Sie sie mit der Endung {detected.extensions[0]}.",
             code="content_mismatch",
         )
+    if detected is PDF:
+        check_pdf(fileobj, name)
     digest = hashlib.sha256()
     fileobj.seek(0)
     for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
@@ -245,4 +251,70 @@ def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUp
     fileobj.seek(0)
     return CheckedUpload(
         original_name=name, content_type=detected.content_type, size=size, sha256=digest.hexdigest()
+    )
+
+
+def check_pdf(fileobj: IO[bytes], name: str) -> pdf_inspection.PdfReport:
+    """Refuses a PDF that does not open (damaged, truncated), is encrypted, carries JavaScript
+    or unpacks to more than ``WIR_PDF_MAX_INFLATED_BYTES`` (see ``pdf_inspection``)."""
+    resave = _(
+        "Bitte speichern Sie das Dokument neu als PDF (z. B. über „Drucken“ → „Als PDF "
+        "speichern“) und laden Sie es noch einmal hoch."
+    )
+    try:
+        report = pdf_inspection.inspect_pdf(fileobj)
+    except pdf_inspection.PdfProblem as problem:
+        if problem.code == pdf_inspection.ENCRYPTED:
+            raise _encrypted(name) from None
+        if problem.code == pdf_inspection.TOO_LARGE:
+            limit = pdf_inspection.max_inflated_bytes()
+            raise ValidationError(
+                _(
+                    "Die Datei „%(name)s“ enthält sehr stark gepackte Daten: Entpackt wäre sie "
+                    "größer als %(limit)s MB. Das Portal nimmt höchstens %(limit)s MB "
+                    "entpackte Daten je PDF an. Bitte verkleinern Sie das PDF oder teilen Sie "
+                    "es auf mehrere Dateien auf."
+                )
+                % {"name": name, "limit": _format_mb(limit)},
+                code="pdf_too_much_data",
+            ) from None
+        if problem.code == pdf_inspection.NO_PAGES:
+            raise ValidationError(
+                _("Die Datei „%(name)s“ enthält keine Seiten.") % {"name": name},
+                code="pdf_no_pages",
+            ) from None
+        raise ValidationError(
+            _(
+                "Die Datei „%(name)s“ lässt sich nicht öffnen: Das PDF ist beschädigt oder "
+                "unvollständig (z. B. weil das Herunterladen oder Speichern abgebrochen wurde)."
+            )
+            % {"name": name}
+            + " "
+            + resave,
+            code="pdf_damaged",
+        ) from None
+    if report.encrypted:
+        raise _encrypted(name)
+    if report.active_content:
+        raise ValidationError(
+            _(
+                "Die Datei „%(name)s“ enthält JavaScript oder andere ausführbare Inhalte. "
+                "Solche PDFs nimmt das Portal aus Sicherheitsgründen nicht an."
+            )
+            % {"name": name}
+            + " "
+            + resave,
+            code="pdf_javascript",
+        )
+    return report
+
+
+def _encrypted(name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "Die Datei „%(name)s“ ist verschlüsselt oder durch ein Kennwort geschützt. Bitte "
+            "laden Sie eine Fassung ohne Kennwort und ohne Schutz hoch."
+        )
+        % {"name": name},
+        code="pdf_encrypted",
     )

@@ -22,6 +22,7 @@ from applications.validators import (
     validate_upload,
 )
 from tests.factories import MINIMAL_PDF
+from tests.pdf_samples import MB, bomb_pdf, encrypted_pdf, javascript_pdf
 
 
 # IBAN -------------------------------------------------------------------------------------------
@@ -250,4 +251,81 @@ def test_size_limit(settings):
         validate_upload(SimpleUploadedFile("gross.pdf", big))
     assert exc.value.code == "too_large"
     assert "zu groß" in exc.value.messages[0]
-    validate_upload(SimpleUploadedFile("klein.pdf", b"%PDF-1.4\n%%EOF\n"))
+    settings.WIR_UPLOAD_MAX_BYTES = len(MINIMAL_PDF)
+    validate_upload(SimpleUploadedFile("klein.pdf", MINIMAL_PDF))
+
+
+# PDFs: do they open, are they safe ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_pdf() -> bytes:
+    """A three-page PDF as the portal renders them (WeasyPrint, object and xref streams)."""
+    from django.utils import timezone
+
+    from applications.bundles import render_html_pdf
+
+    body = "".join(
+        f"<section style='break-before: page'><h1>Seite {k}</h1><p>{'Text ' * 200}</p></section>"
+        for k in range(1, 4)
+    )
+    html = f"<!DOCTYPE html><html lang='de'><head><title>t</title></head><body>{body}</body></html>"
+    return render_html_pdf(html, title="t", created=timezone.now(), variant=None)
+
+
+def test_real_pdf_accepted(real_pdf):
+    assert validate_upload(SimpleUploadedFile("konzept.pdf", real_pdf)).size == len(real_pdf)
+
+
+@pytest.mark.parametrize("tail", [b"", b"\n%%EOF\n"], ids=["cut", "cut-with-eof-marker"])
+def test_truncated_pdf_refused(real_pdf, tail):
+    half = real_pdf[: len(real_pdf) // 2] + tail
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile("konzept.pdf", half))
+    assert exc.value.code == "pdf_damaged"
+    message = exc.value.messages[0]
+    assert "„konzept.pdf“ lässt sich nicht öffnen" in message
+    assert "beschädigt oder unvollständig" in message
+
+
+@pytest.mark.parametrize("where", ["open_action", "names", "page_aa"])
+def test_pdf_with_javascript_refused(where):
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile("formular.pdf", javascript_pdf(where)))
+    assert exc.value.code == "pdf_javascript"
+    assert "„formular.pdf“ enthält JavaScript" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize("user_password", ["geheim", ""], ids=["password", "permissions-only"])
+def test_encrypted_pdf_refused(user_password):
+    content = encrypted_pdf(user_password=user_password)
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile("bescheid.pdf", content))
+    assert exc.value.code == "pdf_encrypted"
+    assert "verschlüsselt oder durch ein Kennwort geschützt" in exc.value.messages[0]
+
+
+def test_pdf_bomb_refused_without_inflating_it(settings):
+    """A 30 KB PDF whose page inflates to 30 MB: refused, and checking it takes a few MB."""
+    import tracemalloc
+
+    settings.WIR_PDF_MAX_INFLATED_BYTES = 8 * MB
+    content = bomb_pdf(pages=1, inflated_per_page=30 * MB)
+    assert len(content) < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as exc:
+            validate_upload(SimpleUploadedFile("bombe.pdf", content))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert exc.value.code == "pdf_too_much_data"
+    assert "„bombe.pdf“ enthält sehr stark gepackte Daten" in exc.value.messages[0]
+    assert "höchstens 8,0 MB" in exc.value.messages[0]
+    assert peak < 4 * MB
+
+
+def test_pdf_bomb_counts_all_streams_together(settings):
+    settings.WIR_PDF_MAX_INFLATED_BYTES = 8 * MB
+    validate_upload(SimpleUploadedFile("ok.pdf", bomb_pdf(pages=2, inflated_per_page=3 * MB)))
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile("viel.pdf", bomb_pdf(pages=3, inflated_per_page=3 * MB)))
+    assert exc.value.code == "pdf_too_much_data"

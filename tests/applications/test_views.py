@@ -319,6 +319,19 @@ def test_upload_recognises_content_and_download_checks_permission(client, draft,
     assert client.get(download).status_code == 404
 
 
+def test_upload_of_a_pdf_with_javascript_is_refused_and_the_choice_kept(client, draft, staff):
+    from tests.pdf_samples import javascript_pdf
+
+    login(client, staff)
+    url = reverse("applications:attachments", args=[draft.pk])
+    upload = SimpleUploadedFile("formular.pdf", javascript_pdf(), "application/pdf")
+    response = client.post(url, {"kind": "cost_plan", "file": upload, "upload": "1"})
+    assert response.status_code == 200
+    assert any("„formular.pdf“ enthält JavaScript" in e for e in errors_in(response))
+    assert re.search(r'<option value="cost_plan"[^>]*selected', response.content.decode())
+    assert not draft.attachments.exists()
+
+
 # Receipt --------------------------------------------------------------------------------------
 
 

@@ -104,6 +104,9 @@ MEDIA_ROOT = Path(env("WIR_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/_private-media-not-served/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 WIR_UPLOAD_MAX_BYTES = env.int("WIR_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# What one PDF may unpack to (all its streams together): more is refused at upload and not
+# merged into a bundle, so a small "PDF bomb" cannot fill a worker's memory.
+WIR_PDF_MAX_INFLATED_BYTES = env.int("WIR_PDF_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Official municipality register (Destatis GV100AD), read from a path, never copied in.
