@@ -54,6 +54,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
+from . import pdf_inspection
 from .bundle_writer import Footer, FooterFont, OutlineItem, StreamingPdfWriter, fit_to_a4
 from .models import (
     FINANCING_FIELDS,
@@ -431,7 +432,6 @@ class AttachmentCheck:
     attachment: Attachment
     state: str
     pages: int = 0
-    reader: PdfReader | None = None
     problem: str = ""
 
     def as_json(self) -> dict:
@@ -454,27 +454,36 @@ def _is_pdf(attachment: Attachment) -> bool:
 
 
 def check_attachment(attachment: Attachment) -> AttachmentCheck:
-    """Can the attachment's pages be merged? PDFs that pypdf cannot read (damaged, encrypted,
-    missing) are listed as unreadable; other formats are listed only."""
+    """Can the attachment's pages be merged? PDFs that do not open (damaged, truncated,
+    needing a password, missing) or that unpack to more than ``WIR_PDF_MAX_INFLATED_BYTES``
+    (files stored before the upload check refused such bombs) are listed as unreadable; other
+    formats are listed only. The check counts what the streams unpack to without keeping it
+    (``pdf_inspection``), so it costs a bounded amount of memory whatever the file."""
     if not _is_pdf(attachment):
         return AttachmentCheck(attachment, LISTED)
     try:
-        path = attachment.file.path
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ValueError("encrypted")
-        count = len(reader.pages)
-        if count == 0:
-            raise ValueError("no pages")
-        for page in reader.pages:
-            page.cropbox  # noqa: B018 - reading the boxes and contents is the check
-            contents = page.get_contents()
-            if contents is not None:
-                contents.get_data()
+        with open(attachment.file.path, "rb") as fh:
+            report = pdf_inspection.inspect_pdf(fh)
     except Exception as exc:  # noqa: BLE001 - any failure means: cannot be merged
         logger.info("Attachment %s is not readable: %r", attachment.pk, exc)
         return AttachmentCheck(attachment, UNREADABLE, problem=str(exc)[:200])
-    return AttachmentCheck(attachment, MERGED, pages=count, reader=reader)
+    return AttachmentCheck(attachment, MERGED, pages=report.pages)
+
+
+def append_attachment(writer: StreamingPdfWriter, check: AttachmentCheck) -> None:
+    """Copies the pages of a checked (``MERGED``) attachment, scaled onto A4 with room for the
+    footer, as the next pages of ``writer``. Its page contents, images and fonts are copied as
+    stored, never unpacked; pypdf unpacks only object and cross-reference streams, within
+    ``pdf_limits``. The file is read while it is copied and let go afterwards."""
+    with open(check.attachment.file.path, "rb") as fh, pdf_inspection.pdf_limits():
+        reader = PdfReader(fh, strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        if len(reader.pages) != check.pages:
+            raise ValueError(f"Attachment {check.attachment.pk} changed since it was checked.")
+        writer.add_pages_from(
+            reader, transform=[fit_to_a4(p, bottom_band=FOOTER_BAND) for p in reader.pages]
+        )
 
 
 def bundle_part_render(*, job_id: int | None, application_id: int) -> ApplicationPdfCache | None:
@@ -539,11 +548,7 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
         writer = StreamingPdfWriter(fh, page_count=page, index=True)
         writer.add_pages_from(reader)
         for c in merged:
-            writer.add_pages_from(
-                c.reader,
-                transform=[fit_to_a4(p, bottom_band=FOOTER_BAND) for p in c.reader.pages],
-            )
-            c.reader = None
+            append_attachment(writer, c)
         writer.finish()
         tmp_name = fh.name
     index = _index_path(target)

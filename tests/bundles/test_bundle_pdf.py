@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import tracemalloc
 
 import pytest
 
 from applications import bundles
 from applications.models import ApplicationPdfCache, BundleSelection, BundleStatus
+from tests.pdf_samples import MB, bomb_pdf
 
 from .conftest import add_attachment, make_application, outline_pages, read_bundle, run_inline
 
@@ -181,6 +183,57 @@ def test_corrupt_and_non_pdf_attachments_do_not_break_the_bundle(
     assert sheet.sha256 in text.replace(" ", "")
     assert "Anlage nicht lesbar: kaputt.pdf" in re.sub(r"\s+", " ", reader.pages[1].extract_text())
     assert outline[good.reference][1][-1][0] == "Anlage: konzept.pdf"
+
+
+def test_pdf_bomb_attachment_is_listed_as_unreadable(
+    settings, bundle_round, officer, django_capture_on_commit_callbacks
+):
+    """A file stored before uploads were checked, whose pages unpack to more than the limit,
+    is not merged: the bundle lists it as unreadable."""
+    settings.WIR_PDF_MAX_INFLATED_BYTES = 8 * MB
+    good = make_application(bundle_round, 1)
+    legacy = make_application(bundle_round, 2, attachment_pages=0)
+    add_attachment(legacy, bomb_pdf(pages=3, inflated_per_page=4 * MB), "bombe.pdf")
+    job = bundles.bundle_job_request(
+        round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
+    )
+    run_inline(job)
+    assert job.status == BundleStatus.DONE, job.error
+    entry = ApplicationPdfCache.objects.get(application=legacy)
+    assert [(a["name"], a["state"]) for a in entry.attachments] == [("bombe.pdf", "unreadable")]
+    reader = read_bundle(job)
+    assert "Anlage nicht lesbar: bombe.pdf" in re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    outline = {t.split(" – ")[0]: c for t, _p, c in outline_pages(reader)}
+    assert not [c for c, _ in outline[legacy.reference] if c.startswith("Anlage:")]
+    assert outline[good.reference][-1][0] == "Anlage: konzept.pdf"
+
+
+def _part_with_peak_memory(application):
+    application = bundles._load_applications([application.pk])[application.pk]
+    tracemalloc.start()
+    try:
+        entry, _rendered = bundles.part_for(application)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return entry, peak
+
+
+def test_merging_an_attachment_does_not_unpack_its_pages(bundle_round):
+    """An attachment of 60 KB whose two pages unpack to 30 MB each (within the limit) is
+    merged, and rendering the part takes no more memory than with an ordinary attachment: the
+    pages are checked piece by piece and copied as stored, never unpacked as a whole."""
+    bundles.warm_up()
+    ordinary = make_application(bundle_round, 1)
+    heavy = make_application(bundle_round, 2, attachment_pages=0)
+    add_attachment(heavy, bomb_pdf(pages=2, inflated_per_page=30 * MB), "gross.pdf")
+    ordinary_entry, ordinary_peak = _part_with_peak_memory(ordinary)
+    heavy_entry, heavy_peak = _part_with_peak_memory(heavy)
+    assert [(a["name"], a["state"], a["pages"]) for a in heavy_entry.attachments] == [
+        ("gross.pdf", "merged", 2)
+    ]
+    assert heavy_entry.pages == ordinary_entry.pages
+    assert heavy_peak < ordinary_peak + 10 * MB, (heavy_peak / MB, ordinary_peak / MB)
 
 
 def test_selection_by_status(bundle_round, officer):
