@@ -38,6 +38,9 @@ DEFAULT_MAX_INFLATED_BYTES = 200 * 1024 * 1024
 # A PDF with more objects than this is refused as too complex (a 20 MB file of ordinary
 # documents has some ten thousand).
 MAX_OBJECTS = 500_000
+# pypdf unpacks object streams itself and keeps them while the file is open: together they
+# may unpack to at most this (ordinary PDFs: a few hundred KB).
+MAX_OBJECT_STREAM_BYTES = 32 * 1024 * 1024
 # %%EOF must be this close to the end (as Acrobat requires), after trailing blanks.
 EOF_WINDOW = 1024
 
@@ -84,9 +87,10 @@ def max_inflated_bytes() -> int:
 
 @contextlib.contextmanager
 def pdf_limits(limit: int | None = None) -> Iterator[None]:
-    """pypdf's own decompression limits, per stream, no higher than ``limit``. Use it around
-    everything that reads an uploaded PDF with pypdf."""
-    limit = max_inflated_bytes() if limit is None else limit
+    """pypdf's own decompression limits, per stream, no higher than ``limit`` nor
+    ``MAX_OBJECT_STREAM_BYTES`` (pypdf unpacks only cross-reference and object streams of a
+    file it copies). Use it around everything that reads an uploaded PDF with pypdf."""
+    limit = min(max_inflated_bytes() if limit is None else limit, MAX_OBJECT_STREAM_BYTES)
     current = get_configuration()
     names = (
         "zlib_maximum_output_length",
@@ -254,10 +258,12 @@ def _inspect(reader: PdfReader, budget: _Budget) -> PdfReport:
             raise PdfProblem(ENCRYPTED, "a password is needed")
     # Object streams first, counted by us: pypdf inflates (and keeps) them as it fetches
     # the objects inside.
+    object_streams = _Budget(min(budget.limit, MAX_OBJECT_STREAM_BYTES))
     for number in sorted({stream for stream, _index in reader.xref_objStm.values()}):
         stream = reader.get_object(number)
         if isinstance(stream, StreamObject):
-            _count_stream(stream, budget)
+            _count_stream(stream, object_streams)
+    budget.add(object_streams.total)
     pages = len(reader.pages)
     if not pages:
         raise PdfProblem(NO_PAGES)

@@ -107,3 +107,47 @@ def encrypted_pdf(*, user_password: str = "geheim") -> bytes:
     writer = _writer_with_page()
     writer.encrypt(user_password=user_password, owner_password="eigentuemer", algorithm="RC4-128")
     return _bytes(writer)
+
+
+def object_stream_bomb_pdf(*, inflated: int = 70 * MB) -> bytes:
+    """A one-page PDF whose objects sit in an object stream (as most PDFs of today store
+    them) padded to inflate to ``inflated`` bytes: pypdf itself unpacks such streams."""
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+    ]
+    offsets, position = [], 0
+    for body in bodies:
+        offsets.append(position)
+        position += len(body) + 1
+    header = b" ".join(b"%d %d" % (n, o) for n, o in enumerate(offsets, start=1)) + b"\n"
+    compressor = zlib.compressobj(9)
+    packed = [compressor.compress(header + b"\n".join(bodies) + b"\n")]
+    block = b" " * MB
+    for start in range(0, inflated, MB):
+        packed.append(compressor.compress(block[: min(MB, inflated - start)]))
+    packed.append(compressor.flush())
+    data = b"".join(packed)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    objstm_at = out.tell()
+    out.write(
+        b"4 0 obj\n<< /Type /ObjStm /N 3 /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (len(header), len(data))
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+    xref_at = out.tell()
+    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
+    rows += [b"\x02" + (4).to_bytes(4, "big") + i.to_bytes(2, "big") for i in range(3)]
+    rows += [b"\x01" + objstm_at.to_bytes(4, "big") + b"\x00\x00"]
+    rows += [b"\x01" + xref_at.to_bytes(4, "big") + b"\x00\x00"]
+    table = b"".join(rows)
+    out.write(
+        b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(table)
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
+    return out.getvalue()

@@ -22,7 +22,13 @@ from applications.validators import (
     validate_upload,
 )
 from tests.factories import MINIMAL_PDF
-from tests.pdf_samples import MB, bomb_pdf, encrypted_pdf, javascript_pdf
+from tests.pdf_samples import (
+    MB,
+    bomb_pdf,
+    encrypted_pdf,
+    javascript_pdf,
+    object_stream_bomb_pdf,
+)
 
 
 # IBAN -------------------------------------------------------------------------------------------
@@ -329,3 +335,21 @@ def test_pdf_bomb_counts_all_streams_together(settings):
     with pytest.raises(ValidationError) as exc:
         validate_upload(SimpleUploadedFile("viel.pdf", bomb_pdf(pages=3, inflated_per_page=3 * MB)))
     assert exc.value.code == "pdf_too_much_data"
+
+
+def test_object_stream_bomb_refused_before_pypdf_unpacks_it():
+    """Object streams are unpacked by pypdf itself (and kept while the file is open): they
+    are counted first, and together they may unpack to at most 32 MB."""
+    import tracemalloc
+
+    assert validate_upload(SimpleUploadedFile("ok.pdf", object_stream_bomb_pdf(inflated=MB)))
+    content = object_stream_bomb_pdf(inflated=40 * MB)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as exc:
+            validate_upload(SimpleUploadedFile("objekte.pdf", content))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert exc.value.code == "pdf_too_much_data"
+    assert peak < 8 * MB
