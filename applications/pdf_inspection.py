@@ -181,15 +181,16 @@ def _count_stream(stream: StreamObject, budget: _Budget) -> None:
             data = _inflate(data, budget, keep=not last)
             continue
         if name in _LZW or name in _RUN_LENGTH:
-            remaining = budget.remaining + 1
+            # pypdf's decoders return the whole result: rare old filters, capped per stream.
+            cap = min(budget.remaining, MAX_OBJECT_STREAM_BYTES) + 1
             try:
                 with apply_configuration(
-                    lzw_maximum_output_length=remaining, run_length_maximum_output_length=remaining
+                    lzw_maximum_output_length=cap, run_length_maximum_output_length=cap
                 ):
                     decoder = LZWDecode if name in _LZW else RunLengthDecode
                     data = decoder.decode(data, _decode_parms(stream, index))
-            except LimitReachedError:
-                budget.add(remaining)
+            except LimitReachedError as exc:
+                raise PdfProblem(TOO_LARGE, f"{name} stream: {exc}"[:200]) from exc
             except Exception:  # noqa: BLE001 - a damaged stream: count what we have
                 return
             budget.add(len(data))
