@@ -238,22 +238,76 @@ def duration_months(start: dt.date, end: dt.date) -> int:
     return months
 
 
-def _project_date_errors(application: Application) -> dict[str, list[str]]:
-    start, end, r = application.start_date, application.end_date, application.round
+def project_end_bounds(start: dt.date, round_: FundingRound) -> tuple[dt.date, dt.date]:
+    """The earliest and the latest planned end of a project starting on ``start``.
+
+    A project of *n* months runs from its first day up to the day before the same calendar day
+    *n* months later: 01.01.2030–31.01.2030 is one month, 01.01.2030–30.06.2031 is 18 months,
+    15.01.–14.02. is one month (a shorter month is clamped: 31.01. + 1 month is 28./29.02.).
+    The minimum and the maximum of the round are measured the same way, so a project lasts at
+    least ``duration_min_months`` (end >= start + min months − 1 day) and at most
+    ``duration_max_months`` (end <= start + max months − 1 day). One day or two weeks are not
+    a month; 18 months and a day are more than 18."""
+    one_day = dt.timedelta(days=1)
+    earliest = _add_months(start, round_.duration_min_months) - one_day
+    latest = _add_months(start, round_.duration_max_months) - one_day
+    return earliest, latest
+
+
+def _months_text(n: int) -> str:
+    return f"{n} Monat" if n == 1 else f"{n} Monaten"
+
+
+def _project_date_errors(application: Application, round_=None) -> dict[str, list[str]]:
+    start, end = application.start_date, application.end_date
+    r = round_ or application.round
     if not (start and end):
         return {}
     if end < start:
         return {"end_date": ["Das geplante Ende muss nach dem geplanten Beginn liegen."]}
-    months = duration_months(start, end)
-    if not r.duration_min_months <= months <= r.duration_max_months:
+    earliest, latest = project_end_bounds(start, r)
+    period = f"Die geplante Laufzeit ({de_date(start)} bis {de_date(end)})"
+    if end < earliest:
         return {
             "end_date": [
-                f"Die geplante Laufzeit ({de_date(start)} bis {de_date(end)}) beträgt {months} "
-                f"Monat{'e' if months != 1 else ''}; in dieser Förderrunde sind "
-                f"{r.duration_min_months} bis {r.duration_max_months} Monate zulässig."
+                f"{period} ist kürzer als die Mindestlaufzeit von "
+                f"{_months_text(r.duration_min_months)} in dieser Förderrunde. Das Vorhaben "
+                f"muss frühestens am {de_date(earliest)} enden."
+            ]
+        }
+    if end > latest:
+        return {
+            "end_date": [
+                f"{period} ist länger als die Höchstlaufzeit von "
+                f"{_months_text(r.duration_max_months)} in dieser Förderrunde. Das Vorhaben "
+                f"muss spätestens am {de_date(latest)} enden."
             ]
         }
     return {}
+
+
+def submission_day(application: Application, now: dt.datetime | None = None) -> dt.date:
+    """The day (Europe/Berlin) an application counts as submitted: its ``submitted_at`` once
+    it was submitted (an answer to a Nachforderung keeps that day), else the day of ``now``."""
+    moment = application.submitted_at or _now(now)
+    return timezone.localdate(moment)
+
+
+def _start_date_errors(application: Application, day: dt.date) -> dict[str, list[str]]:
+    """The project must not have begun when the application is submitted (the declaration
+    "Mit dem Vorhaben wurde noch nicht begonnen."): a planned start before the submission day
+    contradicts it. Starting on the submission day itself is allowed."""
+    start = application.start_date
+    if start is None or start >= day:
+        return {}
+    return {
+        "start_date": [
+            f"Der geplante Beginn ({de_date(start)}) liegt vor dem Tag der Einreichung "
+            f"({de_date(day)}). Ein Vorhaben, mit dem noch nicht begonnen wurde, kann frühestens "
+            f"am Tag der Einreichung beginnen. Bitte geben Sie einen Beginn ab dem "
+            f"{de_date(day)} an."
+        ]
+    }
 
 
 # Creating an application ----------------------------------------------------------------------
@@ -850,12 +904,16 @@ def section_of(key: str) -> str:
     return KEY_SECTIONS.get(key, key)
 
 
-def application_validate_for_submission(application: Application) -> dict[str, list[str]]:
+def application_validate_for_submission(
+    application: Application, *, now: dt.datetime | None = None
+) -> dict[str, list[str]]:
     """Everything that must hold before (re)submission, as ``{key: [German messages]}``.
 
     Keys are model field names (``title``, ``iban``, ``decl_anbest_gk`` …), ``lines.<i>.<field>``
     for cost lines, or section names (``partners``, ``cost_plan``, ``attachments``) and
-    ``eligibility``; ``section_of(key)`` maps a key to its section. Empty dict: complete."""
+    ``eligibility``; ``section_of(key)`` maps a key to its section. Empty dict: complete.
+    ``now``: the moment of submission (default: now); the planned start must not lie before
+    its day (``submission_day``)."""
     app = application
     r = app.round
     errors: dict[str, list[str]] = {}
@@ -879,6 +937,9 @@ def application_validate_for_submission(application: Application) -> dict[str, l
                 for text in exc.messages:
                     add(name, text)
     for key, msgs in _project_date_errors(app).items():
+        for text in msgs:
+            add(key, text)
+    for key, msgs in _start_date_errors(app, submission_day(app, now)).items():
         for text in msgs:
             add(key, text)
 
@@ -968,7 +1029,7 @@ def _before_submit(app, actor, message, data, now):
             f"{de_date(timezone.localtime(r.opens_at))} eingereicht werden.",
             code="not_open",
         )
-    errors = application_validate_for_submission(app)
+    errors = application_validate_for_submission(app, now=now)
     if errors:
         raise ValidationError(errors)
     app.reference = _allocate_reference(r)

@@ -225,6 +225,116 @@ def test_duration_months():
     assert duration_months(d(2020, 3, 1), d(2020, 3, 1)) == 1
 
 
+# Duration and start at submission (issue 9.5) ------------------------------------------------
+SUBMISSION_MOMENT = timezone.make_aware(dt.datetime(2030, 3, 10, 10, 0))  # Europe/Berlin
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ok"),
+    [
+        (dt.date(2030, 4, 1), dt.date(2030, 4, 1), False),  # one day
+        (dt.date(2030, 4, 1), dt.date(2030, 4, 14), False),  # two weeks
+        (dt.date(2030, 4, 1), dt.date(2030, 4, 29), False),  # a month less two days
+        (dt.date(2030, 4, 1), dt.date(2030, 4, 30), True),  # exactly one month: the minimum
+        (dt.date(2030, 4, 15), dt.date(2030, 5, 13), False),  # a day short of a month
+        (dt.date(2030, 4, 15), dt.date(2030, 5, 14), True),  # 15.04.–14.05. is one month
+        (dt.date(2030, 4, 1), dt.date(2031, 9, 29), True),  # 18 months less a day
+        (dt.date(2030, 4, 1), dt.date(2031, 9, 30), True),  # exactly 18 months: the maximum
+        (dt.date(2030, 4, 1), dt.date(2031, 10, 1), False),  # 18 months and a day
+        (dt.date(2030, 4, 1), dt.date(2031, 10, 31), False),  # 19 months
+    ],
+)
+def test_submission_check_enforces_minimum_and_maximum_duration(complete_app, start, end, ok):
+    complete_app.start_date, complete_app.end_date = start, end
+    errors = application_validate_for_submission(complete_app, now=SUBMISSION_MOMENT)
+    if ok:
+        assert "end_date" not in errors
+    else:
+        assert len(errors["end_date"]) == 1
+        text = errors["end_date"][0]
+        assert text.startswith(f"Die geplante Laufzeit ({start:%d.%m.%Y} bis {end:%d.%m.%Y}) ist ")
+        assert ("Mindestlaufzeit von 1 Monat" in text) == (end < start.replace(month=5))
+        assert ("Höchstlaufzeit von 18 Monaten" in text) == (end > start.replace(month=5))
+
+
+def test_too_short_duration_message_names_the_earliest_end(complete_app):
+    complete_app.start_date, complete_app.end_date = dt.date(2030, 4, 1), dt.date(2030, 4, 14)
+    errors = application_validate_for_submission(complete_app, now=SUBMISSION_MOMENT)
+    assert errors["end_date"] == [
+        "Die geplante Laufzeit (01.04.2030 bis 14.04.2030) ist kürzer als die Mindestlaufzeit "
+        "von 1 Monat in dieser Förderrunde. Das Vorhaben muss frühestens am 30.04.2030 enden."
+    ]
+    assert section_of("end_date") == Section.PROJECT
+
+
+def test_round_minimum_of_three_months(complete_app):
+    round_ = complete_app.round
+    round_.duration_min_months = 3
+    round_.save()
+    complete_app.start_date = dt.date(2030, 4, 1)
+    complete_app.end_date = dt.date(2030, 6, 29)
+    errors = application_validate_for_submission(complete_app, now=SUBMISSION_MOMENT)
+    assert "Mindestlaufzeit von 3 Monaten" in errors["end_date"][0]
+    assert "frühestens am 30.06.2030" in errors["end_date"][0]
+    complete_app.end_date = dt.date(2030, 6, 30)
+    assert "end_date" not in application_validate_for_submission(
+        complete_app, now=SUBMISSION_MOMENT
+    )
+
+
+def test_saving_a_two_week_project_is_refused(draft, applicant):
+    with pytest.raises(ValidationError) as exc:
+        application_update_section(
+            application=draft,
+            user=applicant,
+            section="project",
+            data={"start_date": "2030-04-01", "end_date": "2030-04-14"},
+            expected_version=draft.version,
+        )
+    assert "Mindestlaufzeit von 1 Monat" in exc.value.message_dict["end_date"][0]
+
+
+@pytest.mark.parametrize(("days", "ok"), [(-30, False), (-1, False), (0, True), (1, True)])
+def test_planned_start_not_before_the_submission_day(complete_app, days, ok):
+    # 00:30 in Berlin is still the previous day in UTC: the day is the Berlin day.
+    moment = timezone.make_aware(dt.datetime(2030, 3, 10, 0, 30))
+    complete_app.start_date = dt.date(2030, 3, 10) + dt.timedelta(days=days)
+    complete_app.end_date = complete_app.start_date + dt.timedelta(days=364)
+    errors = application_validate_for_submission(complete_app, now=moment)
+    if ok:
+        assert "start_date" not in errors
+    else:
+        assert errors["start_date"] == [
+            f"Der geplante Beginn ({complete_app.start_date:%d.%m.%Y}) liegt vor dem Tag der "
+            "Einreichung (10.03.2030). Ein Vorhaben, mit dem noch nicht begonnen wurde, kann "
+            "frühestens am Tag der Einreichung beginnen. Bitte geben Sie einen Beginn ab dem "
+            "10.03.2030 an."
+        ]
+
+
+def test_submit_refuses_a_start_yesterday_and_keeps_the_draft(complete_app, applicant):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    complete_app.start_date = yesterday
+    complete_app.end_date = yesterday + dt.timedelta(days=200)
+    complete_app.save()
+    with pytest.raises(ValidationError) as exc:
+        application_submit(application=complete_app, user=applicant)
+    assert "liegt vor dem Tag der Einreichung" in exc.value.message_dict["start_date"][0]
+    complete_app.refresh_from_db()
+    assert complete_app.status == Status.DRAFT and complete_app.reference is None
+
+
+def test_submit_refuses_a_two_week_project(complete_app, applicant):
+    start = timezone.localdate() + dt.timedelta(days=10)
+    complete_app.start_date, complete_app.end_date = start, start + dt.timedelta(days=13)
+    complete_app.save()
+    with pytest.raises(ValidationError) as exc:
+        application_submit(application=complete_app, user=applicant)
+    assert "Mindestlaufzeit von 1 Monat" in exc.value.message_dict["end_date"][0]
+    complete_app.refresh_from_db()
+    assert complete_app.status == Status.DRAFT
+
+
 def test_unknown_section_or_field_is_a_programming_error(draft, applicant):
     for section, data in [("bogus", {}), ("cost_plan", {}), ("project", {"iban": "x"})]:
         with pytest.raises(ValueError):
