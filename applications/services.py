@@ -1129,6 +1129,7 @@ def application_transition(
     message: str = "",
     data: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
+    arrived_at: dt.datetime | None = None,
 ) -> Application:
     """The one way to change ``Application.status``: lock the row, look up (status, action)
     in ``workflow.TRANSITIONS``, check the actor's role for this application, run the
@@ -1137,10 +1138,17 @@ def application_transition(
     Raises ``TransitionNotAllowed`` (wrong status or role) or ``ValidationError`` (the
     action's rules). ``data``: ``request_items`` takes ``sections`` (Section values) and
     ``due_date``; ``approve`` takes ``granted_amount``. ``message`` is the reason, required
-    for ``request_items`` and ``reject``."""
+    for ``request_items`` and ``reject``.
+
+    ``arrived_at``: when the request asking for this step reached the portal
+    (``middleware.arrival_time``). The action's own rules (the submission deadline, the day of
+    submission) are judged at that moment, not when the request is processed after waiting for
+    locks; it is also the ``submitted_at`` of a submission. It can only move the moment back,
+    never past ``now``; the event row keeps the processing time and records the arrival."""
     if (application is None) == (application_id is None):
         raise ValueError("Pass exactly one of application, application_id")
     now = _now(now)
+    moment = min(arrived_at, now) if arrived_at is not None else now
     app = _lock(application if application is not None else application_id)
     try:
         action = Action(action)
@@ -1162,7 +1170,9 @@ def application_transition(
         raise ValidationError({"message": [_MESSAGE_REQUIRED_TEXT[action]]})
 
     hook = _HOOKS.get(action)
-    fields, event_data = hook(app, actor, message, data, now) if hook else ([], {})
+    fields, event_data = hook(app, actor, message, data, moment) if hook else ([], {})
+    if arrived_at is not None:
+        event_data = {**event_data, "arrived_at": moment}
     from_status = app.status
     app.status = transition.target
     _touch(app, ["status", *fields], now)
@@ -1188,16 +1198,28 @@ def _enqueue_receipt(application_id: int) -> None:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, user, now: dt.datetime | None = None):
+def application_submit(
+    *,
+    application: Application,
+    user,
+    now: dt.datetime | None = None,
+    arrived_at: dt.datetime | None = None,
+):
     """Submit a draft: server-side deadline check (``round.deadline``, inclusive), complete
     validation, reference number ``<prefix>-NNNN``, ``submitted_at``, status via the workflow;
     the Eingangsbestätigung is rendered after the commit. A second call for an application
-    already submitted returns it unchanged (double clicks)."""
+    already submitted returns it unchanged (double clicks).
+
+    ``arrived_at`` (views pass ``middleware.arrival_time(request)``): a submission that reached
+    the portal before the deadline is accepted even when it is processed after it, e.g. after
+    waiting for the row locks of a rush of submissions; its ``submitted_at`` is the arrival."""
     app = _lock(application)
     if app.status != Status.DRAFT and app.reference and app.submitted_at:
         _sync(application, app)
         return app
-    app = application_transition(application=app, action=Action.SUBMIT, actor=user, now=now)
+    app = application_transition(
+        application=app, action=Action.SUBMIT, actor=user, now=now, arrived_at=arrived_at
+    )
     transaction.on_commit(partial(_enqueue_receipt, app.pk), robust=True)
     _sync(application, app)
     return app

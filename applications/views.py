@@ -29,6 +29,7 @@ from .forms import (
     ResubmitForm,
     SectionForm,
 )
+from .middleware import arrival_time
 from .models import (
     SECTION_FIELDS,
     Application,
@@ -641,7 +642,9 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if not is_lead:
             raise PermissionDenied
         try:
-            services.application_submit(application=application, user=request.user)
+            services.application_submit(
+                application=application, user=request.user, arrived_at=arrival_time(request)
+            )
         except services.TransitionNotAllowed as exc:
             _show_errors(request, exc)
         except ValidationError as exc:
