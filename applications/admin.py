@@ -1,11 +1,18 @@
 """Django admin: admins manage funding rounds here; applications are read-mostly (their status
-only changes through the workflow service, never by editing a field)."""
+only changes through the workflow service, never by editing a field).
+
+The rules of a round (``ROUND_RULE_FIELDS``) are locked, shown read-only with the reason, once
+any application of the round was submitted: those applications were submitted under them (and
+carry a copy in ``Application.submission_rules``). While only drafts exist, a change of the
+rules needs an explicit confirmation that names the number of drafts affected."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
+    ROUND_RULE_FIELDS,
     Application,
     ApplicationEvent,
     ApplicationPartner,
@@ -18,6 +25,8 @@ from .models import (
     ItemRequest,
     RoundParticipation,
 )
+
+CONFIRM_FIELD = "confirm_rule_change"
 
 
 class CostCategoryInline(admin.TabularInline):
@@ -36,9 +45,42 @@ class FundingRoundForm(forms.ModelForm):
         help_text=FundingRound._meta.get_field("required_attachment_kinds").help_text,
     )
 
+    confirm_rule_change = forms.BooleanField(
+        label=_("Änderung der Regeln trotz offener Antragsentwürfe bestätigen"),
+        required=False,
+    )
+
+    # Set by FundingRoundAdmin.get_form: drafts of the round whose rules this form may change.
+    draft_count = 0
+
     class Meta:
         model = FundingRound
         fields = ["required_attachment_kinds"]  # the admin adds those of its fieldsets
+
+    def changed_rules(self) -> list[str]:
+        return [name for name in self.changed_data if name in ROUND_RULE_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        changed = self.changed_rules() if self.instance.pk else []
+        if changed and self.draft_count and not data.get(CONFIRM_FIELD):
+            labels = ", ".join(f"„{self.fields[name].label}“" for name in changed)
+            self.add_error(
+                CONFIRM_FIELD,
+                ngettext(
+                    "Diese Änderung der Regeln (%(fields)s) betrifft %(count)d Antragsentwurf "
+                    "dieser Förderrunde. Er wird danach nach den neuen Regeln geprüft; eine "
+                    "Kommune kann dadurch zum Beispiel nicht mehr antragsberechtigt sein. Bitte "
+                    "bestätigen Sie die Änderung.",
+                    "Diese Änderung der Regeln (%(fields)s) betrifft %(count)d Antragsentwürfe "
+                    "dieser Förderrunde. Sie werden danach nach den neuen Regeln geprüft; eine "
+                    "Kommune kann dadurch zum Beispiel nicht mehr antragsberechtigt sein. Bitte "
+                    "bestätigen Sie die Änderung.",
+                    self.draft_count,
+                )
+                % {"fields": labels, "count": self.draft_count},
+            )
+        return data
 
 
 @admin.register(FundingRound)
@@ -90,6 +132,83 @@ class FundingRoundAdmin(admin.ModelAdmin):
         (_("Entscheidung und Bewertung"), {"fields": ("decision_notes", "score_spread_threshold")}),
         (_("Daten"), {"fields": ("created_at", "updated_at")}),
     )
+    RULE_FIELDSETS = (_("Antragsberechtigung"), _("Förderung"))
+    LOCKED_TEXT = _(
+        "Gesperrt: In dieser Förderrunde wurden bereits Anträge eingereicht. Die Regeln, nach "
+        "denen sie eingereicht wurden, können nicht mehr geändert werden; jeder eingereichte "
+        "Antrag wird mit den Regeln und Einwohnerzahlen zum Zeitpunkt seiner Einreichung "
+        "beurteilt. Für geänderte Regeln legen Sie bitte eine neue Förderrunde an."
+    )
+
+    def _locked(self, obj) -> bool:
+        if obj is None:
+            return False
+        cached = getattr(obj, "_rules_locked", None)
+        if cached is None:
+            cached = obj._rules_locked = obj.has_submitted_applications()
+        return cached
+
+    def _drafts(self, obj) -> int:
+        if obj is None or self._locked(obj):
+            return 0
+        cached = getattr(obj, "_draft_count", None)
+        if cached is None:
+            cached = obj._draft_count = obj.draft_count()
+        return cached
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._locked(obj):
+            fields += [name for name in ROUND_RULE_FIELDS if name not in fields]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            if self._locked(obj) and name in self.RULE_FIELDSETS:
+                options = {**options, "description": self.LOCKED_TEXT}
+            fieldsets.append((name, options))
+        drafts = self._drafts(obj)
+        if drafts:
+            fieldsets.append(
+                (
+                    _("Offene Antragsentwürfe"),
+                    {
+                        "fields": (CONFIRM_FIELD,),
+                        "description": ngettext(
+                            "In dieser Förderrunde gibt es %(count)d Antragsentwurf. Eine "
+                            "Änderung der Antragsberechtigung oder der Förderregeln gilt auch "
+                            "für ihn; sie muss eigens bestätigt werden.",
+                            "In dieser Förderrunde gibt es %(count)d Antragsentwürfe. Eine "
+                            "Änderung der Antragsberechtigung oder der Förderregeln gilt auch "
+                            "für sie; sie muss eigens bestätigt werden.",
+                            drafts,
+                        )
+                        % {"count": drafts},
+                    },
+                )
+            )
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.draft_count = self._drafts(obj)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.draft_count and form.changed_rules():
+            messages.warning(
+                request,
+                ngettext(
+                    "Die Regeln der Förderrunde wurden geändert; %(count)d Antragsentwurf wird "
+                    "künftig nach den neuen Regeln geprüft.",
+                    "Die Regeln der Förderrunde wurden geändert; %(count)d Antragsentwürfe "
+                    "werden künftig nach den neuen Regeln geprüft.",
+                    form.draft_count,
+                )
+                % {"count": form.draft_count},
+            )
 
 
 class _ReadOnlyInline(admin.TabularInline):

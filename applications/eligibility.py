@@ -11,11 +11,15 @@ the lower bound; it is allowed).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from django.core.serializers.json import DjangoJSONEncoder
 
 from municipalities.models import Municipality, MunicipalityKind
 
@@ -282,3 +286,82 @@ def check_eligibility(
     ok = not problems
     mode = Mode.JOINT_LEAD if ok else base_mode
     return result(ok, mode, combined_population=combined, partner_errors=partner_errors)
+
+
+# Figures frozen at submission ---------------------------------------------------------------------
+# An application is judged after its submission by the rules of the round and the register
+# figures of the municipalities taking part as they were when it was submitted: a later change
+# of the round (which the admin forbids anyway once anything is submitted) or a newer register
+# import must not turn a submitted application "nicht antragsberechtigt".
+MUNICIPALITY_FIGURES = ("population", "population_date", "is_active")
+
+
+def freeze_figures(round_, municipalities: Iterable[Municipality], previous=None) -> dict:
+    """The snapshot stored as ``Application.submission_rules``: ``{"round": {rule: value},
+    "municipalities": {"<id>": {"population", "population_date", "is_active"}}}``.
+
+    ``previous``: the snapshot of an earlier submission (answer to a Nachforderung): its rules
+    and figures are kept; only municipalities added since are taken from the register now."""
+    from .models import ROUND_RULE_FIELDS
+
+    previous = previous or {}
+    rules = previous.get("round") or {name: getattr(round_, name) for name in ROUND_RULE_FIELDS}
+    figures = dict(previous.get("municipalities") or {})
+    for municipality in municipalities:
+        figures.setdefault(
+            str(municipality.pk),
+            {name: getattr(municipality, name) for name in MUNICIPALITY_FIGURES},
+        )
+    snapshot = {"round": rules, "municipalities": figures}
+    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
+def frozen_round(application):
+    """The round with the rules ``application`` was submitted under (an unsaved copy), or the
+    round itself for a draft."""
+    from .models import ROUND_RULE_FIELDS, FundingRound
+
+    rules = (application.submission_rules or {}).get("round")
+    round_ = application.round
+    if not rules:
+        return round_
+    frozen = copy.copy(round_)
+    for name, value in rules.items():
+        if name in ROUND_RULE_FIELDS:
+            setattr(frozen, name, FundingRound._meta.get_field(name).to_python(value))
+    return frozen
+
+
+def frozen_municipality(application, municipality: Municipality) -> Municipality:
+    """``municipality`` with the register figures frozen when ``application`` was submitted
+    (an unsaved copy), or itself if none were frozen for it."""
+    figures = (application.submission_rules or {}).get("municipalities", {}).get(
+        str(municipality.pk)
+    )
+    if not figures:
+        return municipality
+    frozen = copy.copy(municipality)
+    for name, value in figures.items():
+        if name in MUNICIPALITY_FIGURES:
+            setattr(frozen, name, Municipality._meta.get_field(name).to_python(value))
+    return frozen
+
+
+def application_eligibility(application, partners: Iterable[Municipality] | None = None):
+    """The eligibility of ``application`` as its pages show it: a draft with today's rules and
+    register figures, a submitted application with those frozen at its submission.
+    ``partners``: the partner municipalities (not declined); read from the database if None."""
+    from .models import PartnerStatus
+
+    if partners is None:
+        partners = [
+            p.municipality
+            for p in application.partners.select_related("municipality")
+            if p.status != PartnerStatus.DECLINED
+        ]
+    return check_eligibility(
+        round=frozen_round(application),
+        municipality=frozen_municipality(application, application.lead_municipality),
+        partners=[frozen_municipality(application, m) for m in partners],
+        application=application,
+    )

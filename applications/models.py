@@ -100,6 +100,24 @@ FINANCING_FIELDS = ("own_funds", "third_party_funds", "requested_grant")
 
 
 # Funding rounds -------------------------------------------------------------------------------
+# The rules of a round an application is checked and judged by. They are frozen on each
+# application at submission (``Application.submission_rules``) and cannot be changed in the
+# admin once an application of the round was submitted (README, "Rules of a round").
+ROUND_RULE_FIELDS = (
+    "population_lower",
+    "population_upper",
+    "population_reference_date",
+    "joint_allowed",
+    "joint_max_partners",
+    "lead_between_bounds_may_be_joint",
+    "max_grant",
+    "financing_type",
+    "duration_min_months",
+    "duration_max_months",
+    "required_attachment_kinds",
+)
+
+
 class FundingRoundQuerySet(models.QuerySet):
     def open_at(self, moment):
         """Rounds accepting submissions at ``moment`` (opens_at <= moment <= deadline)."""
@@ -242,6 +260,14 @@ class FundingRound(models.Model):
         moment = moment or timezone.now()
         return self.opens_at <= moment <= self.deadline
 
+    def has_submitted_applications(self) -> bool:
+        """True once any application of the round was submitted (also if withdrawn since):
+        from then on its rules are locked (``ROUND_RULE_FIELDS``)."""
+        return self.pk is not None and self.applications.exclude(status=Status.DRAFT).exists()
+
+    def draft_count(self) -> int:
+        return 0 if self.pk is None else self.applications.filter(status=Status.DRAFT).count()
+
 
 class CostCategory(models.Model):
     round = models.ForeignKey(
@@ -383,6 +409,18 @@ class Application(models.Model):
         _("Bewilligter Betrag (EUR)"), null=True, blank=True, **MONEY
     )
     decision_reason = models.TextField(_("Begründung der Entscheidung"), blank=True)
+    submission_rules = models.JSONField(
+        _("Regeln und Einwohnerzahlen bei Einreichung"),
+        default=dict,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+        help_text=_(
+            "Die Regeln der Förderrunde und die Einwohnerzahlen der beteiligten Kommunen zum "
+            "Zeitpunkt der Einreichung; danach wird die Antragsberechtigung mit diesen Zahlen "
+            "beurteilt."
+        ),
+    )
 
     # 1. Applicant
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)

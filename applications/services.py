@@ -32,11 +32,14 @@ from municipalities.models import Municipality
 
 from . import permissions, workflow
 from .eligibility import (
+    application_eligibility,
     check_eligibility,
     check_partner,
     de_amount,
     de_date,
     de_number,
+    freeze_figures,
+    frozen_round,
     municipality_label,
 )
 from .models import (
@@ -915,7 +918,7 @@ def application_validate_for_submission(
     ``now``: the moment of submission (default: now); the planned start must not lie before
     its day (``submission_day``)."""
     app = application
-    r = app.round
+    r = frozen_round(app)  # after a submission: the rules it was submitted under
     errors: dict[str, list[str]] = {}
 
     def add(key: str, text: str) -> None:
@@ -936,7 +939,7 @@ def application_validate_for_submission(
             except ValidationError as exc:
                 for text in exc.messages:
                     add(name, text)
-    for key, msgs in _project_date_errors(app).items():
+    for key, msgs in _project_date_errors(app, r).items():
         for text in msgs:
             add(key, text)
     for key, msgs in _start_date_errors(app, submission_day(app, now)).items():
@@ -960,12 +963,7 @@ def application_validate_for_submission(
                 f"Die {municipality_label(p.municipality)} hat die Partnerschaft noch nicht "
                 "bestätigt.",
             )
-    result = check_eligibility(
-        round=r,
-        municipality=app.lead_municipality,
-        partners=[p.municipality for p in partners],
-        application=app,
-    )
+    result = application_eligibility(app, [p.municipality for p in partners])
     if not result.eligible:
         key = Section.PARTNERS if result.mode != "not_eligible" else "eligibility"
         for text in result.problems or result.messages:
@@ -1034,7 +1032,13 @@ def _before_submit(app, actor, message, data, now):
         raise ValidationError(errors)
     app.reference = _allocate_reference(r)
     app.submitted_at = now
-    return ["reference", "submitted_at"], {"reference": app.reference}
+    app.submission_rules = freeze_figures(r, _taking_part(app))
+    return ["reference", "submitted_at", "submission_rules"], {"reference": app.reference}
+
+
+def _taking_part(app: Application) -> list[Municipality]:
+    partners = app.partners.exclude(status=PartnerStatus.DECLINED).select_related("municipality")
+    return [app.lead_municipality, *(p.municipality for p in partners)]
 
 
 def _before_request_items(app, actor, message, data, now):
@@ -1066,7 +1070,9 @@ def _before_resubmit(app, actor, message, data, now):
     resolved = ItemRequest.objects.filter(application=app, resolved_at__isnull=True).update(
         resolved_at=now
     )
-    return [], {"resolved_item_requests": resolved}
+    # Keeps the rules and figures of the submission; partners added since are frozen now.
+    app.submission_rules = freeze_figures(app.round, _taking_part(app), app.submission_rules)
+    return ["submission_rules"], {"resolved_item_requests": resolved}
 
 
 def _before_approve(app, actor, message, data, now):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from municipalities.models import Municipality
 
 from . import permissions, services
-from .eligibility import check_eligibility
+from .eligibility import application_eligibility, check_eligibility
 from .forms import (
     AttachmentForm,
     ConfirmForm,
@@ -480,16 +480,7 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Die Partnerkommune wurde hinzugefügt und um Bestätigung gebeten."),
                 )
                 return redirect("applications:partners", pk)
-    eligibility_result = check_eligibility(
-        round=application.round,
-        municipality=application.lead_municipality,
-        partners=[
-            p.municipality
-            for p in application.partners.select_related("municipality")
-            if p.status != PartnerStatus.DECLINED
-        ],
-        application=application,
-    )
+    eligibility_result = application_eligibility(application)
     return render(
         request,
         "applications/partners.html",
@@ -664,16 +655,7 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
         application = _visible_application(request, pk)
     errors = services.application_validate_for_submission(application)
     states = section_states(application, errors)
-    eligibility_result = check_eligibility(
-        round=application.round,
-        municipality=application.lead_municipality,
-        partners=[
-            p.municipality
-            for p in application.partners.select_related("municipality")
-            if p.status != PartnerStatus.DECLINED
-        ],
-        application=application,
-    )
+    eligibility_result = application_eligibility(application)
     lines = application.cost_lines.select_related("category").order_by("position", "pk")
     partners = application.partners.select_related("municipality")
     attachments_ = application.attachments.all()

@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Municipality, SizeBand
+from .services import IMPORTED_FIELDS
+
+# What the register import (GV100AD) owns: shown read-only, never typed by hand.
+REGISTER_FIELDS = ("ags", *IMPORTED_FIELDS)
 
 
 class SizeBandFilter(admin.SimpleListFilter):
@@ -23,7 +27,31 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_filter = ["regierungsbezirk", SizeBandFilter, "kind", "is_active", "kreis"]
     search_fields = ["name", "ags", "postcode"]
     ordering = ["name"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = [*REGISTER_FIELDS, "updated_at"]
+    fieldsets = (
+        (
+            _("Gemeindeverzeichnis"),
+            {
+                "fields": REGISTER_FIELDS,
+                "description": _(
+                    "Diese Angaben stammen aus dem Gemeindeverzeichnis (GV100AD) des "
+                    "Statistischen Bundesamts und werden nur durch dessen Import geändert "
+                    "(manage.py import_municipalities). Von Hand geänderte Einwohnerzahlen "
+                    "würden die Antragsberechtigung verfälschen."
+                ),
+            },
+        ),
+        (_("Daten"), {"fields": ("updated_at",)}),
+    )
+
+    def has_add_permission(self, request):
+        # Municipalities come from the register import only.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Applications and memberships refer to municipalities; the import marks former ones
+        # inactive instead of deleting them.
+        return False
 
 
 @admin.register(Membership)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from applications.eligibility import check_eligibility
+from applications.eligibility import application_eligibility
 from applications.models import (
     Application,
     ApplicationPartner,
@@ -303,15 +303,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item_request": application.open_item_request()
             if application.status == Status.MISSING_ITEMS
             else None,
-            "eligibility": check_eligibility(
-                round=application.round,
-                municipality=application.lead_municipality,
-                partners=[
+            "eligibility": application_eligibility(
+                application,
+                [
                     p.municipality
                     for p in application.partners.all()
                     if p.status != PartnerStatus.DECLINED
                 ],
-                application=application,
             ),
             **_content_context(application, attachment_url="applications:attachment_download"),
         },
@@ -399,15 +397,13 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
             "item_request": application.open_item_request()
             if application.status == Status.MISSING_ITEMS
             else None,
-            "eligibility": check_eligibility(
-                round=application.round,
-                municipality=application.lead_municipality,
-                partners=[
+            "eligibility": application_eligibility(
+                application,
+                [
                     p.municipality
                     for p in application.partners.all()
                     if p.status != PartnerStatus.DECLINED
                 ],
-                application=application,
             ),
             "attachments": list(application.attachments.order_by("kind", "uploaded_at")),
         },

@@ -902,3 +902,38 @@ def test_partner_answers_and_uploads_do_not_make_open_forms_stale(small_draft):
         data={"title": "Gemeinsam"},
         expected_version=version,
     )
+
+
+# Rules frozen at submission (issue 9.6) ---------------------------------------------------------
+def test_answer_to_nachforderung_checked_by_the_rules_it_was_submitted_under(
+    complete_app, applicant, case_officer
+):
+    from applications.models import FundingRound
+    from applications.services import (
+        application_request_items,
+        application_resubmit,
+        application_transition,
+    )
+
+    app = application_submit(application=complete_app, user=applicant)
+    frozen = app.submission_rules
+    assert frozen["round"]["population_upper"] == 50_000
+    lead = app.lead_municipality
+    assert frozen["municipalities"] == {
+        str(lead.pk): {
+            "population": 20_000,
+            "population_date": lead.population_date.isoformat(),
+            "is_active": True,
+        }
+    }
+    # the round is lowered behind the admin's back; a newer register raises the population
+    FundingRound.objects.filter(pk=app.round_id).update(population_upper=15_000)
+    type(lead).objects.filter(pk=lead.pk).update(population=60_000)
+    app = application_transition(application=app, action="start_check", actor=case_officer)
+    app = application_request_items(
+        application=app, user=case_officer, sections=["project"], message="Bitte ergänzen."
+    )
+    app = application_resubmit(application=app, user=applicant)
+    assert app.status == Status.IN_CHECK
+    app.refresh_from_db()
+    assert app.submission_rules == frozen
