@@ -335,8 +335,8 @@ def frozen_round(application):
 def frozen_municipality(application, municipality: Municipality) -> Municipality:
     """``municipality`` with the register figures frozen when ``application`` was submitted
     (an unsaved copy), or itself if none were frozen for it."""
-    figures = (application.submission_rules or {}).get("municipalities", {}).get(
-        str(municipality.pk)
+    figures = (
+        (application.submission_rules or {}).get("municipalities", {}).get(str(municipality.pk))
     )
     if not figures:
         return municipality
