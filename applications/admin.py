@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wir_portal.forms import GermanNumbersAdminMixin
+
 from .models import (
     ROUND_RULE_FIELDS,
     Application,
@@ -84,7 +86,7 @@ class FundingRoundForm(forms.ModelForm):
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(admin.ModelAdmin):
+class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
     form = FundingRoundForm
     list_display = [
         "title",
@@ -102,6 +104,7 @@ class FundingRoundAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("programme_line", "title", "description", "reference_prefix")}),
+        (_("Förderaufruf"), {"fields": ("call_text", "call_url")}),
         (_("Fristen"), {"fields": ("opens_at", "deadline")}),
         (
             _("Antragsberechtigung"),

@@ -32,11 +32,25 @@ DESCRIPTION = (
     "Kommunen unter 10.000 gemeinsam mit einer oder zwei Partnerkommunen."
 )
 
+CALL_TEXT = (
+    "Bereits zum zweiten Mal sucht das Hessische Ministerium für Soziales und Integration "
+    "innovative Vielfalts- und Integrationsstrategien für die Städte und Gemeinden Hessens.\n\n"
+    "Gefördert werden Kommunen mit 10.000 bis 50.000 Einwohnerinnen und Einwohnern, die eine "
+    "solche Strategie partizipativ erarbeiten. Sie soll sich auf Sozialräume beziehen, die "
+    "kommunale Identität aufnehmen und gesellschaftliche Teilhabe zum Ziel haben; am Ende steht "
+    "eine beschlussfähige Strategie.\n\n"
+    "Neu in der zweiten Förderrunde: Kommunen unter 10.000 Einwohnerinnen und Einwohnern können "
+    "die Förderung gemeinsam mit einer oder zwei Partnerkommunen beantragen.\n\n"
+    "Die Zuwendung beträgt bis zu 20.000 Euro je Antrag. Anträge nimmt das Regierungspräsidium "
+    "Darmstadt entgegen."
+)
+
 
 def _round_values(deadline: dt.datetime, opens_at: dt.datetime) -> dict:
     return {
         "programme_line": ProgrammeLine.KIV,
         "description": DESCRIPTION,
+        "call_text": CALL_TEXT,
         "opens_at": opens_at,
         "deadline": deadline,
         "max_grant": Decimal("20000.00"),

@@ -16,12 +16,13 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
 
 from municipalities.models import Municipality, MunicipalityKind
+from wir_portal.formatting import format_money, format_number
 
 HESSEN_LAND_PREFIX = "06"
 
@@ -29,14 +30,12 @@ HESSEN_LAND_PREFIX = "06"
 # German formatting, independent of the active language ------------------------------------------
 def de_number(value: int) -> str:
     """9852 -> '9.852'."""
-    return f"{int(value):,}".replace(",", ".")
+    return format_number(int(value), lang="de")
 
 
 def de_amount(value: Decimal | int | float) -> str:
     """20000 -> '20.000,00 €'."""
-    q = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{q:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{text} €"
+    return format_money(value, lang="de").replace("\u00a0", " ")
 
 
 def de_date(value: dt.date | dt.datetime) -> str:
@@ -44,13 +43,20 @@ def de_date(value: dt.date | dt.datetime) -> str:
 
 
 def municipality_label(municipality: Municipality) -> str:
-    """'Stadt Bensheim', 'Gemeinde Lautertal (Odenwald)'."""
+    """'Stadt Bensheim', 'Wissenschaftsstadt Darmstadt', 'Gemeinde Lautertal (Odenwald)'.
+
+    The register writes a town's title after its name ("Bensheim, Stadt", "Darmstadt,
+    Wissenschaftsstadt"); in a sentence the title comes first, and only once."""
+    name = municipality.name
+    base, _, title = name.rpartition(", ")
+    if base and title.lower().endswith("stadt"):
+        return f"{title} {base}"
     word = (
         "Stadt"
         if municipality.kind in (MunicipalityKind.STADT, MunicipalityKind.KREISFREIE_STADT)
         else "Gemeinde"
     )
-    return f"{word} {municipality.name}"
+    return f"{word} {name}"
 
 
 def _inhabitants(municipality: Municipality) -> str:

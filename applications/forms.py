@@ -8,6 +8,9 @@ from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.models import fields_for_model
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
@@ -21,6 +24,17 @@ LONG_TEXT = {
     "council_resolution",
 }  # fmt: skip
 
+
+def _link_hint(text, url_name: str, link_text):
+    """A hint that ends with a link to a page of the portal (built when shown)."""
+    return lazy(
+        lambda: format_html(
+            '{} <a class="kern-link" href="{}">{}</a>', text, reverse(url_name), link_text
+        ),
+        str,
+    )()
+
+
 HINTS = {
     "contact_phone": _("Mit Vorwahl, zum Beispiel 06151 12-3456 oder +49 6151 123456."),
     "iban": _("Die IBAN des Kontos, auf das die Zuwendung überwiesen werden soll."),
@@ -28,6 +42,16 @@ HINTS = {
     "start_date": _("Mit dem Vorhaben darf erst nach dem Zuwendungsbescheid begonnen werden."),
     "outreach": _("Wie erreichen Sie alle Teile der Bevölkerung, nicht zuletzt Zugewanderte?"),
     "council_resolution": _("Wann und in welchem Gremium soll die Strategie beschlossen werden?"),
+    "decl_anbest_gk": _link_hint(
+        _("Allgemeine Nebenbestimmungen für Zuwendungen an Gemeinden und Gemeindeverbände:"),
+        "anbest_gk",
+        _("Das Wichtigste zu den ANBest-GK lesen"),
+    ),
+    "decl_data_protection": _link_hint(
+        _("Wie das Portal Ihre Angaben verarbeitet:"),
+        "datenschutz",
+        _("Datenschutzerklärung lesen"),
+    ),
 }
 
 SECTION_LEGENDS = {
@@ -246,7 +270,7 @@ class ConfirmForm(KernFormMixin, forms.Form):
     """A confirmation step with an optional reason (withdrawal, partner decline)."""
 
     reason = forms.CharField(
-        required=False, max_length=2000, label=_("Begründung (freiwillig)"),
+        required=False, max_length=2000, label=_("Begründung"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
 

@@ -152,6 +152,16 @@ class FundingRound(models.Model):
         ],
         help_text=_("Aktenzeichen werden als <Präfix>-0001, -0002, … vergeben."),
     )
+    call_text = models.TextField(
+        _("Text des Förderaufrufs"),
+        blank=True,
+        help_text=_("Erscheint auf der Seite der Förderrunde. Absätze durch Leerzeilen trennen."),
+    )
+    call_url = models.URLField(
+        _("Förderaufruf im Internet"),
+        blank=True,
+        help_text=_("Adresse der Veröffentlichung des Ministeriums, falls es eine gibt."),
+    )
     max_grant = models.DecimalField(_("Höchstbetrag der Zuwendung (EUR)"), **MONEY)
     budget = models.DecimalField(_("Mittel der Förderrunde insgesamt (EUR)"), **MONEY)
     population_lower = models.PositiveIntegerField(
@@ -1008,7 +1018,13 @@ class BundleJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 * self.steps_done // self.steps_total
+        """The share of applications rendered, as the label beside it counts them ("4 von 5"
+        is 80 %); 99 % while the parts are merged, 100 % only when the bundle is ready."""
+        if self.status == BundleStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, 100 * self.done // self.total)
 
     @property
     def duration(self):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wir_portal.formatting import format_iban
+
 from .models import SECTION_FIELDS, Application, Section
 from .services import application_validate_for_submission, section_of
 
@@ -98,6 +100,10 @@ def section_states(application: Application, errors: dict | None = None) -> list
     return states
 
 
+# Answers shown formatted for reading (stored as typed by the portal's validators).
+DISPLAY_FORMATTERS = {"iban": format_iban}
+
+
 def section_answers(application: Application) -> dict[str, list[tuple[str, object]]]:
     """The plain answers of each section as (label, value) pairs, for summaries and PDFs."""
     answers = {}
@@ -105,6 +111,9 @@ def section_answers(application: Application) -> dict[str, list[tuple[str, objec
         rows = []
         for name in names:
             field_ = Application._meta.get_field(name)
-            rows.append((field_.verbose_name, getattr(application, name)))
+            value = getattr(application, name)
+            if name in DISPLAY_FORMATTERS and value:
+                value = DISPLAY_FORMATTERS[name](value)
+            rows.append((field_.verbose_name, value))
         answers[str(section)] = rows
     return answers

@@ -8,6 +8,7 @@ app_name = "applications"
 urlpatterns = [
     path("", views.application_list, name="list"),
     path("foerderrunden/", views.round_list, name="rounds"),
+    path("foerderrunden/<int:pk>/", views.round_detail, name="round"),
     path(
         "foerderrunde/<int:round_pk>/kommune/<str:ags>/",
         views.eligibility,
@@ -33,6 +34,7 @@ urlpatterns = [
         name=Section.DECLARATIONS,
     ),
     path("<int:pk>/pruefen/", views.check_and_submit, name="check"),
+    path("<int:pk>/eingereicht/", views.submitted, name="submitted"),
     path("<int:pk>/zurueckziehen/", views.withdraw, name="withdraw"),
     path("<int:pk>/nachreichen/", views.resubmit, name="resubmit"),
     path(

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from . import pdf_inspection
 
+from wir_portal import formatting
+
 # IBAN --------------------------------------------------------------------------------------------
 # Lengths of the SEPA countries a Hessian municipality might bank in; others: 15 to 34.
 IBAN_LENGTHS = {
@@ -29,12 +31,6 @@ _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
 def normalize_iban(value: str) -> str:
     """Upper case without spaces: ``de89 3704 0044 0532 0130 00`` -> ``DE89370400440532013000``."""
     return re.sub(r"\s+", "", value or "").upper()
-
-
-def format_iban(value: str) -> str:
-    """Groups of four for display."""
-    iban = normalize_iban(value)
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 def iban_is_valid(value: str) -> bool:
@@ -196,8 +192,8 @@ class CheckedUpload:
     sha256: str
 
 
-def _format_mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+def _format_mb(size: int, limit: int | None = None) -> str:
+    return formatting.format_file_size(size, limit=limit, lang="de")
 
 
 def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
@@ -214,8 +210,8 @@ def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUp
         raise ValidationError(f"Die Datei „{name}“ ist leer.", code="empty")
     if size > max_bytes:
         raise ValidationError(
-            f"Die Datei „{name}“ ist zu groß ({_format_mb(size)} MB). "
-            f"Erlaubt sind höchstens {_format_mb(max_bytes)} MB.",
+            f"Die Datei „{name}“ ist zu groß ({_format_mb(size, max_bytes)}). "
+            f"Erlaubt sind höchstens {_format_mb(max_bytes)}.",
             code="too_large",
         )
     fileobj = uploaded_file.file if hasattr(uploaded_file, "file") else uploaded_file

@@ -651,7 +651,7 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Ihr Antrag wurde eingereicht. Aktenzeichen: %(ref)s")
                 % {"ref": application.reference},
             )
-            return redirect("applications:detail", application.pk)
+            return redirect("applications:submitted", application.pk)
         application = _visible_application(request, pk)
     errors = services.application_validate_for_submission(application)
     states = section_states(application, errors)
@@ -737,4 +737,52 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "applications/round_list.html", {"rounds": rounds, "now": timezone.now()}
+    )
+
+
+@login_required
+@require_GET
+def submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation after submission: the reference, what happens next, whom to ask and how
+    to keep a record (GOV.UK's confirmation pattern)."""
+    application = _visible_application(request, pk)
+    if application.status == Status.DRAFT or not application.reference:
+        return redirect("applications:detail", application.pk)
+    return render(
+        request,
+        "applications/submitted.html",
+        {"application": application, "documents": application.documents.all()},
+    )
+
+
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One funding round: the call's text, its rules, and where to start an application."""
+    round_ = get_object_or_404(
+        FundingRound.objects.prefetch_related(Prefetch("cost_categories")), pk=pk
+    )
+    now = timezone.now()
+    is_open = round_.opens_at <= now <= round_.deadline
+    offers: list[Municipality] = []
+    taking_part: list[Municipality] = []
+    user = request.user
+    if is_open and user.is_authenticated and user.is_municipal_staff:
+        mine = list(Municipality.objects.filter(memberships__user=user).order_by("name"))
+        in_round = set(
+            RoundParticipation.objects.filter(round=round_, municipality__in=mine).values_list(
+                "municipality_id", flat=True
+            )
+        )
+        offers = [m for m in mine if m.pk not in in_round]
+        taking_part = [m for m in mine if m.pk in in_round]
+    return render(
+        request,
+        "applications/round_detail.html",
+        {
+            "round": round_,
+            "now": now,
+            "is_open": is_open,
+            "offers": offers,
+            "taking_part": taking_part,
+        },
     )

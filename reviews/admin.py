@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.admin import FundingRoundAdmin
 from applications.models import FundingRound
+from wir_portal.forms import GermanNumbersAdminMixin
 
 from .models import Assignment, Criterion, FormalCheck, Review, Score
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(GermanNumbersAdminMixin, admin.TabularInline):
     """Criteria of the round. Once a review of the round has points, they are read-only:
     changing a weight afterwards would silently change finished scores."""
 

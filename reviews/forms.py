@@ -240,7 +240,7 @@ class DeclarationForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
         error_messages={"required": _("Bitte geben Sie Ihre Erklärung ab.")},
     )
     note = forms.CharField(
-        label=_("Begründung (freiwillig, nur bei Befangenheit)"),
+        label=_("Begründung (nur bei Befangenheit)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -287,7 +287,7 @@ class ReviewForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
                 },
             )
             fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Anmerkung zu diesem Kriterium (freiwillig)"),
+                label=_("Anmerkung zu diesem Kriterium"),
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -333,7 +333,7 @@ class ApproveForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
         error_messages={"required": _("Bitte geben Sie den bewilligten Betrag an.")},
     )  # fmt: skip
     reason = forms.CharField(
-        label=_("Begründung (freiwillig)"),
+        label=_("Begründung"),
         required=False,
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 3}),

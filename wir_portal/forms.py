@@ -7,9 +7,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import numberformat
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from .formatting import format_number
 
 
 class KernFormMixin:
@@ -48,15 +50,7 @@ class KernFormMixin:
 
 def format_decimal_de(value: Decimal | int | float, decimal_places: int | None = None) -> str:
     """``Decimal("1234.5")`` → ``"1.234,5"`` (``"1.234,50"`` with ``decimal_places=2``)."""
-    return numberformat.format(
-        value,
-        decimal_sep=",",
-        decimal_pos=decimal_places,
-        grouping=3,
-        thousand_sep=".",
-        force_grouping=True,
-        use_l10n=False,
-    )
+    return format_number(value, decimal_places, lang="de")
 
 
 # An integer part with or without thousands separators ("1234", "1.234", "1 234"),
@@ -173,3 +167,10 @@ class GermanDecimalField(forms.DecimalField):
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return format_decimal_de(value, self.decimal_places)
         return value
+
+
+class GermanNumbersAdminMixin:
+    """For a ``ModelAdmin`` or inline: decimal fields typed and shown the German way
+    ("30.000,00"), not in a browser number box that shows "30000,00"."""
+
+    formfield_overrides = {models.DecimalField: {"form_class": GermanDecimalField}}

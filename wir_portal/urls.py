@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("impressum/", views.legal_page, {"page": "impressum"}, name="impressum"),
     path("datenschutz/", views.legal_page, {"page": "datenschutz"}, name="datenschutz"),
+    path("anbest-gk/", views.legal_page, {"page": "anbest_gk"}, name="anbest_gk"),
     path(
         "barrierefreiheit/",
         views.legal_page,

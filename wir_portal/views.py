@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
-LEGAL_PAGES = {"impressum", "datenschutz", "barrierefreiheit"}
+LEGAL_PAGES = {"impressum", "datenschutz", "barrierefreiheit", "anbest_gk"}
 
 
 def home(request: HttpRequest) -> HttpResponse:

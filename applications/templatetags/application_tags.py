@@ -1,9 +1,7 @@
-from decimal import Decimal
-
 from django import template
 from django.utils.translation import gettext as _
 
-from wir_portal.forms import format_decimal_de
+from wir_portal.formatting import format_iban, format_money, format_number
 
 from ..workflow import Status
 
@@ -24,10 +22,22 @@ STATUS_BADGES = {
 
 @register.filter
 def euro(value) -> str:
-    """German money: 1234.5 -> "1.234,50 €"."""
+    """Money: 1234.5 -> "1.234,50 €" (German), "1,234.50 €" (English)."""
+    return format_money(value)
+
+
+@register.filter
+def number(value) -> str:
+    """A count or figure with thousands separators: 10126 -> "10.126"."""
     if value in (None, ""):
         return "–"
-    return f"{format_decimal_de(Decimal(value), 2)}\u00a0€"
+    return format_number(value)
+
+
+@register.filter
+def iban(value) -> str:
+    """An IBAN in groups of four."""
+    return format_iban(value) or "–"
 
 
 @register.filter

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.validators import (
-    format_iban,
     iban_is_valid,
     normalize_iban,
     sanitize_filename,
@@ -29,6 +28,7 @@ from tests.pdf_samples import (
     javascript_pdf,
     object_stream_bomb_pdf,
 )
+from wir_portal.formatting import format_iban
 
 
 # IBAN -------------------------------------------------------------------------------------------

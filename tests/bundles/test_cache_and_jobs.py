@@ -204,7 +204,7 @@ def test_status_partial_polls_while_open_and_offers_the_download_when_done(
     run_inline(job)
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in partial
-    assert 'max="4" value="4"' in partial and "100 %" in partial
+    assert 'max="100" value="100"' in partial and "100 %" in partial
     assert reverse("applications:bundle_download", args=[job.pk]) in partial
     page = client.get(url).content.decode()  # without JavaScript: a page of its own
     assert page.count("<h1") == 1

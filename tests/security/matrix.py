@@ -60,6 +60,7 @@ MATRIX: dict[str, Entry] = {
     "healthz": Entry(get=everyone(OK), post=everyone(405)),
     "impressum": Entry(get=everyone(OK), post=everyone(OK)),
     "datenschutz": Entry(get=everyone(OK), post=everyone(OK)),
+    "anbest_gk": Entry(get=everyone(OK), post=everyone(OK)),
     "barrierefreiheit": Entry(get=everyone(OK), post=everyone(OK)),
     "municipalities:list": Entry(get=everyone(OK), post=everyone(OK)),
     "municipalities:detail": Entry(
@@ -124,6 +125,14 @@ MATRIX: dict[str, Entry] = {
     # reviewers see them only through their assignments (review pages).
     "applications:list": Entry(get=logged_in(OK), post=logged_in(405)),
     "applications:rounds": Entry(get=everyone(OK), post=everyone(405)),
+    "applications:round": Entry(
+        get=everyone(OK), post=everyone(405), kwargs=lambda w: {"pk": w.open_round.pk}
+    ),
+    "applications:submitted": Entry(
+        get=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], OK),
+        post=logged_in(405),
+        kwargs=lambda w: {"pk": w.submitted.pk},
+    ),
     "applications:eligibility": Entry(
         get=only([STAFF], OK),
         post=only([STAFF], REDIRECT),

@@ -182,6 +182,9 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Numbers in templates and the admin read "10.000" (German) and "10,000" (English); technical
+# values in attributes (ids, years, seconds) use |unlocalize.
+USE_THOUSAND_SEPARATOR = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 
