@@ -8,6 +8,7 @@ rules needs an explicit confirmation that names the number of drafts affected.""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -88,6 +89,10 @@ class FundingRoundForm(forms.ModelForm):
 @admin.register(FundingRound)
 class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
     form = FundingRoundForm
+    formfield_overrides = {
+        **GermanNumbersAdminMixin.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
     list_display = [
         "title",
         "programme_line",
