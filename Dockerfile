@@ -16,7 +16,8 @@ COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY --chown=wir:wir . .
 COPY --from=assets --chown=wir:wir /app/node_modules ./node_modules
-RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost WIR_SITE_URL=http://localhost \
+    python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=node_modules \
     && mkdir -p /data/media && chown wir:wir /data/media
 USER wir

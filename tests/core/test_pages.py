@@ -51,6 +51,7 @@ def test_deploy_check_has_no_warnings(monkeypatch):
         "DJANGO_SETTINGS_MODULE": "wir_portal.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "k3Y!-long-and-random-enough-for-the-check-0123456789",
         "DJANGO_ALLOWED_HOSTS": "wir-portal.example.hessen.de",
+        "WIR_SITE_URL": "https://wir-portal.example.hessen.de",
     }
     import os
 
