@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages of logged-in people and every download: Cache-Control: private, no-store.
+    "wir_portal.middleware.PrivateNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle sessions end first; then RP roles must pass the second factor (accounts/middleware.py).
