@@ -29,6 +29,9 @@ class PrivateNoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code >= 500:
+            # Never cached, and the user is not looked up: the database may be what failed.
+            return mark_private(response)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or is_download(response):
             mark_private(response)

@@ -9,6 +9,10 @@ admin.site.site_header = _("WIR-Portal – Administration")
 admin.site.site_title = _("WIR-Portal")
 admin.site.index_title = _("Verwaltung")
 
+# 400, 403 and 404 use Django's handlers with the templates 400.html, 403.html and 404.html;
+# the 500 page is rendered without a request so that it needs neither database nor Redis.
+handler500 = "wir_portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),

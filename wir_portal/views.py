@@ -5,9 +5,17 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
@@ -23,6 +31,21 @@ def legal_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in LEGAL_PAGES:
         raise Http404
     return render(request, f"pages/{page}.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a failed CSRF check explained in the portal's layout (403).
+    The reason is for the log (django.security.csrf), not for the page."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the portal's 500 page rendered without the request, so no context
+    processor runs: it shows while the database or Redis is unreachable."""
+    response = HttpResponseServerError(loader.get_template("500.html").render())
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _check_database() -> dict:
