@@ -23,6 +23,8 @@ TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
     {
         "home",
         "healthz",
+        "healthz_live",
+        "healthz_ready",
         "impressum",
         "datenschutz",
         "barrierefreiheit",

@@ -33,9 +33,18 @@ def _clean_cache():
 class CeleryWorker:
     """A real `celery worker` process against the test database and the test Redis."""
 
-    def __init__(self, database_name: str, media_root: Path):
+    def __init__(
+        self,
+        database_name: str,
+        media_root: Path,
+        *,
+        include: str = "",
+        extra_env: dict | None = None,
+    ):
         self.database_name = database_name
         self.media_root = media_root
+        self.include = include  # further task modules, e.g. tests.core.worker_tasks
+        self.extra_env = extra_env or {}
         self.queue = f"wir_test_{uuid.uuid4().hex[:8]}"
         self.process: subprocess.Popen | None = None
         self.log = media_root.parent / f"{self.queue}.log"
@@ -52,7 +61,14 @@ class CeleryWorker:
             CELERY_QUEUE=self.queue,
             WIR_MEDIA_ROOT=str(self.media_root),
         )
+        env.update(self.extra_env)
         return env
+
+    @property
+    def hostname(self) -> str:
+        import socket
+
+        return f"{self.queue}@{socket.gethostname()}"
 
     def start(self) -> None:
         from wir_portal.celery import app
@@ -66,6 +82,8 @@ class CeleryWorker:
             "--loglevel=INFO", "--concurrency=1", "--pool=prefork", "-Q", self.queue,
             "-n", f"{self.queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
+        if self.include:
+            cmd += ["--include", self.include]
         self._logfile = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             cmd, cwd=ROOT, env=self.env(), stdout=self._logfile, stderr=subprocess.STDOUT,
@@ -104,6 +122,77 @@ class CeleryWorker:
             app.conf.task_default_queue = self._previous_queue
             settings.CELERY_TASK_DEFAULT_QUEUE = self._previous_queue
             self._previous_queue = None
+
+
+class PrivateRedis:
+    """A `redis-server` of the suite's own on a free loopback port, for tests of outages:
+    stopping it disturbs nobody else (never stop the machine's shared Redis)."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                client.close()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A running private Redis (see PrivateRedis); stopped after the test."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (now)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def database_down(django_db_blocker):
+    """The default connection points at a loopback port where no PostgreSQL listens, as
+    during an outage. For tests without the django_db mark."""
+    from django.db import connections
+
+    connection = connections["default"]
+    with django_db_blocker.unblock():
+        saved = dict(connection.settings_dict)
+        connection.close()
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(saved)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Site-wide pages: start page, legal pages and the health check."""
 
+import hmac
 import logging
-import time
 
 from django.conf import settings
 from django.db import connection
@@ -17,6 +17,10 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+
+from accounts.middleware import is_verified
+
+from . import heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Health endpoints --------------------------------------------------------------------------
+# /healthz/live/   liveness: the process answers. No database, no Redis; what compose checks.
+# /healthz/ready/  readiness: database and Redis reachable (short timeouts), else 503.
+# /healthz/        the detailed report, with the workers' heartbeats and the queue, for
+#                  internal callers only: staff with the second factor, or monitoring that
+#                  sends ``Authorization: Bearer <WIR_HEALTHZ_TOKEN>``.
+# None of them sends a task or waits for a worker (see wir_portal/heartbeat.py).
+
+
 def _check_database() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -56,9 +69,7 @@ def _check_database() -> dict:
 
 
 def _check_redis() -> dict:
-    import redis
-
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    client = heartbeat.client()
     try:
         client.ping()
     finally:
@@ -66,37 +77,70 @@ def _check_redis() -> dict:
     return {"ok": True}
 
 
-def _check_worker() -> dict:
-    from wir_portal.celery import ping
-
-    timeout = settings.WIR_HEALTHZ_WORKER_TIMEOUT
-    started = time.monotonic()
-    # The message expires so that a check made while no worker runs leaves nothing behind.
-    result = ping.apply_async(expires=timeout * 2)
+def _check_workers() -> dict:
+    client = heartbeat.client()
     try:
-        answer = result.get(timeout=timeout, propagate=True)
+        workers = heartbeat.read(client)
+        queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        waiting = client.llen(queue) if settings.CELERY_BROKER_URL == settings.REDIS_URL else None
     finally:
-        result.forget()
-    if answer != "pong":
-        raise RuntimeError(f"unexpected answer {answer!r}")
-    return {"ok": True, "round_trip_ms": round((time.monotonic() - started) * 1000)}
+        client.close()
+    return {"ok": bool(workers), "workers": workers, "queue": {"name": queue, "waiting": waiting}}
 
 
-CHECKS = {"database": _check_database, "redis": _check_redis, "worker": _check_worker}
+READY_CHECKS = {"database": _check_database, "redis": _check_redis}
+CHECKS = {**READY_CHECKS, "workers": _check_workers}
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """State of the database, Redis and a Celery worker round trip; 503 if one is down."""
+def _run(checks: dict) -> tuple[bool, dict[str, dict]]:
     report: dict[str, dict] = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             report[name] = check()
         except Exception as exc:  # noqa: BLE001 - every failure is a "down" here
             logger.warning("healthz: %s is down: %s", name, exc.__class__.__name__)
             report[name] = {"ok": False, "error": exc.__class__.__name__}
-    healthy = all(part["ok"] for part in report.values())
+    return all(part["ok"] for part in report.values()), report
+
+
+def _is_internal(request: HttpRequest) -> bool:
+    token = settings.WIR_HEALTHZ_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and sent.startswith("Bearer ") and hmac.compare_digest(sent[7:], token):
+        return True
+    user = request.user
+    return bool(user.is_authenticated and user.is_staff and is_verified(user))
+
+
+@never_cache
+@require_GET
+def healthz_live(request: HttpRequest) -> JsonResponse:
+    """Liveness: answers as long as the process serves requests; checks nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def healthz_ready(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database and Redis answer; 503 (within seconds) when one does not."""
+    healthy, report = _run(READY_CHECKS)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "checks": {name: {"ok": part["ok"]} for name, part in report.items()},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The detailed report for internal callers: database, Redis, the workers that wrote a
+    heartbeat recently and the tasks waiting in the queue; 503 if one part is down."""
+    if not _is_internal(request):
+        return JsonResponse({"status": "forbidden"}, status=403)
+    healthy, report = _run(CHECKS)
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": report},
         status=200 if healthy else 503,

@@ -52,7 +52,8 @@ def test_rp_roles_must_set_up_two_factor_before_anything_else(client, factory):
     # Public pages and logout stay reachable.
     for name in ("home", "impressum", "datenschutz", "barrierefreiheit"):
         assert client.get(reverse(name)).status_code == 200, name
-    assert client.get("/healthz/").status_code in (200, 503)
+    assert client.get("/healthz/live/").status_code == 200
+    assert client.get("/healthz/ready/").status_code in (200, 503)
 
     page = client.get(SETUP)
     assert page.status_code == 200

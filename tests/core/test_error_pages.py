@@ -2,10 +2,7 @@
 production: a missing page, a refused page with the refusal's own text, a failed CSRF check,
 a malformed request, and a server error while the database is unreachable."""
 
-import socket
-
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -79,28 +76,6 @@ def test_malformed_request_is_german_in_the_portal_layout(client):
     html = response.content.decode()
     assert_portal_layout(html)
     assert "Ungültige Anfrage" in html
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def database_down(django_db_blocker):
-    """The default connection points at a port where no PostgreSQL listens."""
-    connection = connections["default"]
-    with django_db_blocker.unblock():
-        saved = dict(connection.settings_dict)
-        connection.close()
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
-        try:
-            yield
-        finally:
-            connection.close()
-            connection.settings_dict.clear()
-            connection.settings_dict.update(saved)
 
 
 @pytest.mark.parametrize("with_session", [False, True], ids=["anonymous", "with-session-cookie"])

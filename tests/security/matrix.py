@@ -57,7 +57,10 @@ class Entry:
 MATRIX: dict[str, Entry] = {
     # Public pages ------------------------------------------------------------------------
     "home": Entry(get=everyone(OK), post=everyone(OK)),
-    "healthz": Entry(get=everyone(OK), post=everyone(405)),
+    # The detailed health report is internal: staff with the second factor (or a token).
+    "healthz": Entry(get={**everyone(403), ADMIN: OK}, post=everyone(405)),
+    "healthz_live": Entry(get=everyone(OK), post=everyone(405)),
+    "healthz_ready": Entry(get=everyone(OK), post=everyone(405)),
     "impressum": Entry(get=everyone(OK), post=everyone(OK)),
     "datenschutz": Entry(get=everyone(OK), post=everyone(OK)),
     "anbest_gk": Entry(get=everyone(OK), post=everyone(OK)),

@@ -91,6 +91,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# An unreachable database fails a request (and /healthz/ready/) within seconds, not minutes.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -244,7 +248,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-WIR_HEALTHZ_WORKER_TIMEOUT = env.float("WIR_HEALTHZ_WORKER_TIMEOUT", default=5.0)
+# Health endpoints (wir_portal/views.py): the timeout of each Redis check, how often workers
+# write their heartbeat, and the token that opens the detailed report to monitoring.
+WIR_HEALTHZ_TIMEOUT = env.float("WIR_HEALTHZ_TIMEOUT", default=1.0)
+WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=10.0)
+WIR_HEALTHZ_TOKEN = env("WIR_HEALTHZ_TOKEN", default="")
 # A PDF bundle job still waiting or running after this long is failed. Longer than the
 # broker's visibility timeout, so a job whose worker was killed is redelivered first.
 WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)

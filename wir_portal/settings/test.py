@@ -19,4 +19,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_USE_FINDERS = True
-WIR_HEALTHZ_WORKER_TIMEOUT = env.float("WIR_HEALTHZ_WORKER_TIMEOUT", default=3.0)
+WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=1.0)
