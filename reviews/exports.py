@@ -1,12 +1,12 @@
 """The ranking as CSV (German Excel dialect: semicolons, decimal commas, UTF-8 with BOM) and
-as XLSX (openpyxl, real numbers with German-looking number formats)."""
+as XLSX (openpyxl, real numbers with German-looking number formats). Every cell goes through
+``wir_portal.spreadsheets`` (no control characters, no formulas from stored text)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -14,7 +14,7 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from applications.models import FundingRound
-from wir_portal.forms import format_decimal_de
+from wir_portal.spreadsheets import clean_text, csv_row, xlsx_cell, xlsx_row
 
 from .selectors import RankingRow
 
@@ -67,22 +67,14 @@ def _values(row: RankingRow) -> list:
     ]
 
 
-def _german(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_decimal_de(value, 2)
-    return str(value)
-
-
 def ranking_csv(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(csv_row(HEADERS))
     for row in rows:
-        writer.writerow([_german(v) for v in _values(row)])
+        writer.writerow(csv_row(_values(row)))
     writer.writerow([])
-    writer.writerow(["Budget der Förderrunde (EUR)", _german(round_.budget)])
+    writer.writerow(csv_row(["Budget der Förderrunde (EUR)", round_.budget]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -90,20 +82,19 @@ def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Rangliste"
-    sheet.append([f"Rangliste – {round_.title}"])
+    sheet.append([xlsx_cell(f"Rangliste – {round_.title}")])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(["Budget der Förderrunde", float(round_.budget)])
+    sheet.append(xlsx_row(["Budget der Förderrunde", round_.budget]))
     sheet["B2"].number_format = EURO_FORMAT
     sheet.append([])
-    sheet.append(HEADERS)
+    sheet.append(xlsx_row(HEADERS))
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F3F4F7")
     line = Side(style="medium", color="C0392B")
     for row in rows:
-        values = [float(v) if isinstance(v, Decimal) else v for v in _values(row)]
-        sheet.append(values)
+        sheet.append(xlsx_row(_values(row)))
         current = sheet.max_row
         for column in (8, 9, 10, 11):
             sheet.cell(current, column).number_format = SCORE_FORMAT
@@ -119,7 +110,7 @@ def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
         sheet.auto_filter.ref = (
             f"A{header_row}:{get_column_letter(len(HEADERS))}{header_row + len(rows)}"
         )
-    workbook.properties.title = f"Rangliste {round_.title}"
+    workbook.properties.title = clean_text(f"Rangliste {round_.title}")
     workbook.properties.creator = "WIR-Portal, Regierungspräsidium Darmstadt"
     buffer = io.BytesIO()
     workbook.save(buffer)
