@@ -786,7 +786,9 @@ def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
 
 class GeneratedDocument(models.Model):
     """A PDF the portal produced for an application (receipt, decision letter). At most one
-    per kind, so rendering twice replaces instead of adding (``services.document_store``)."""
+    per kind and version, so rendering twice replaces instead of adding
+    (``services.document_store``). Version 1 of the receipt confirms the submission, each
+    further version a Nachreichung (answer to a Nachforderung); earlier versions are kept."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("Antrag")
@@ -796,18 +798,31 @@ class GeneratedDocument(models.Model):
     filename = models.CharField(_("Dateiname beim Herunterladen"), max_length=200)
     size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    version = models.PositiveSmallIntegerField(_("Fassung"), default=1)
     created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
 
     class Meta:
         verbose_name = _("Erzeugtes Dokument")
         verbose_name_plural = _("Erzeugte Dokumente")
-        ordering = ["application", "kind"]
+        ordering = ["application", "kind", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind"], name="document_one_per_kind"),
+            models.UniqueConstraint(
+                fields=["application", "kind", "version"], name="document_one_per_kind_version"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.filename}"
+        return f"{self.label}: {self.filename}"
+
+    @property
+    def label(self) -> str:
+        """ "Eingangsbestätigung", or "Eingangsbestätigung (Nachreichung vom 30.11.2026)"."""
+        if self.version <= 1:
+            return str(self.get_kind_display())
+        return _("%(kind)s (Nachreichung vom %(date)s)") % {
+            "kind": self.get_kind_display(),
+            "date": f"{timezone.localtime(self.created_at):%d.%m.%Y}",
+        }
 
 
 # Events ---------------------------------------------------------------------------------------

@@ -4,11 +4,14 @@ nobody is told about something that was rolled back."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import ApplicationPartner
+from accounts.models import Role
+
+from .models import ApplicationEvent, ApplicationPartner, ItemRequest
 
 
 def staff_emails(municipality) -> list[str]:
@@ -38,4 +41,54 @@ def notify_partner_added(partner_id: int) -> None:
     }
     subject = render_to_string("applications/email/partner_request_subject.txt", context).strip()
     body = render_to_string("applications/email/partner_request.txt", context)
+    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+
+
+def resubmission_recipients(event: ApplicationEvent) -> list[str]:
+    """The case officer(s) who asked for the items, if still active case officers; else
+    every active case officer."""
+    request_ids = (event.data or {}).get("item_request_ids") or []
+    askers = {
+        r.created_by
+        for r in ItemRequest.objects.filter(pk__in=request_ids).select_related("created_by")
+        if r.created_by is not None
+    }
+    emails = sorted(u.email for u in askers if u.is_active and u.is_case_officer and u.email)
+    if emails:
+        return emails
+    return list(
+        get_user_model()
+        .objects.filter(role=Role.CASE_OFFICER, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+
+
+def notify_resubmission(event_id: int) -> None:
+    """Tell the case officer that the municipality answered a Nachforderung, with a link to
+    the application's page (the message and what changed are shown there)."""
+    event = (
+        ApplicationEvent.objects.select_related(
+            "application__lead_municipality", "application__round", "actor"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return
+    recipients = resubmission_recipients(event)
+    if not recipients:
+        return
+    application = event.application
+    context = {
+        "event": event,
+        "application": application,
+        "url": settings.WIR_SITE_URL
+        + reverse("reviews:detail", args=[application.pk])
+        + "#nachreichungen",
+    }
+    subject = render_to_string("applications/email/resubmission_subject.txt", context)
+    body = render_to_string("applications/email/resubmission.txt", context)
+    subject = " ".join(subject.split())
     send_mass_mail([(subject, body, None, [email]) for email in recipients])

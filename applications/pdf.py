@@ -13,14 +13,26 @@ from django.utils import timezone
 
 from wir_portal.pdf import render_pdf
 
-from .models import Application, DocumentKind, GeneratedDocument
+from .models import Application, ApplicationEvent, DocumentKind, GeneratedDocument
 from .progress import section_answers
 from .services import document_store
+from .workflow import Action
 
 logger = logging.getLogger(__name__)
 
 
-def receipt_context(application: Application) -> dict:
+def latest_resubmission(application: Application) -> tuple[int, ApplicationEvent | None]:
+    """The receipt version the current content needs: 1 for the submission, 1 + n after the
+    n-th Nachreichung (with that event)."""
+    events = list(
+        ApplicationEvent.objects.filter(application=application, action=Action.RESUBMIT).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    return 1 + len(events), (events[0] if events else None)
+
+
+def receipt_context(application: Application, resubmission: ApplicationEvent | None = None):
     return {
         "application": application,
         "answers": section_answers(application),
@@ -28,15 +40,19 @@ def receipt_context(application: Application) -> dict:
         "partners": list(application.partners.select_related("municipality")),
         "attachments": list(application.attachments.order_by("uploaded_at", "pk")),
         "submitted_at": timezone.localtime(application.submitted_at),
+        "resubmitted_at": timezone.localtime(resubmission.created_at) if resubmission else None,
     }
 
 
-def receipt_pdf(application: Application) -> bytes:
+def receipt_pdf(application: Application, resubmission: ApplicationEvent | None = None) -> bytes:
+    title = f"Eingangsbestätigung {application.reference}"
+    if resubmission is not None:
+        title += " (Nachreichung)"
     return render_pdf(
         "pdf/receipt.html",
-        receipt_context(application),
-        title=f"Eingangsbestätigung {application.reference}",
-        created=application.submitted_at,
+        receipt_context(application, resubmission),
+        title=title,
+        created=resubmission.created_at if resubmission else application.submitted_at,
     )
 
 
@@ -56,10 +72,13 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
     if application is None or not application.reference:
         logger.warning("No submitted application %s to render a receipt for", application_id)
         return None
-    content = receipt_pdf(application)
+    version, resubmission = latest_resubmission(application)
+    content = receipt_pdf(application, resubmission)
     filename = f"Eingangsbestaetigung_{application.reference}.pdf"
+    if version > 1:
+        filename = f"Eingangsbestaetigung_{application.reference}_Nachreichung_{version - 1}.pdf"
     existed = GeneratedDocument.objects.filter(
-        application_id=application_id, kind=DocumentKind.RECEIPT
+        application_id=application_id, kind=DocumentKind.RECEIPT, version=version
     ).exists()
     with transaction.atomic():
         document = document_store(
@@ -67,17 +86,27 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
             kind=DocumentKind.RECEIPT,
             content=content,
             filename=filename,
+            version=version,
         )
     if not existed:
-        send_receipt_mail(application, content, filename)
+        send_receipt_mail(application, content, filename, resubmission)
     return document
 
 
-def send_receipt_mail(application: Application, content: bytes, filename: str) -> None:
+def send_receipt_mail(
+    application: Application,
+    content: bytes,
+    filename: str,
+    resubmission: ApplicationEvent | None = None,
+) -> None:
     recipients = receipt_recipients(application)
     if not recipients:
         return
-    context = {"application": application, "site_url": settings.WIR_SITE_URL}
+    context = {
+        "application": application,
+        "site_url": settings.WIR_SITE_URL,
+        "resubmitted_at": timezone.localtime(resubmission.created_at) if resubmission else None,
+    }
     subject = render_to_string("applications/email/receipt_subject.txt", context).strip()
     body = render_to_string("applications/email/receipt.txt", context)
     message = EmailMessage(subject=subject, body=body, to=recipients)

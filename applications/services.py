@@ -64,6 +64,7 @@ from .models import (
     RoundParticipation,
     Section,
 )
+from .snapshots import content_snapshot
 from .validators import normalize_iban, validate_upload
 from .workflow import Action, Status, TransitionNotAllowed
 
@@ -1033,7 +1034,10 @@ def _before_submit(app, actor, message, data, now):
     app.reference = _allocate_reference(r)
     app.submitted_at = now
     app.submission_rules = freeze_figures(r, _taking_part(app))
-    return ["reference", "submitted_at", "submission_rules"], {"reference": app.reference}
+    return ["reference", "submitted_at", "submission_rules"], {
+        "reference": app.reference,
+        "content": content_snapshot(app),
+    }
 
 
 def _taking_part(app: Application) -> list[Municipality]:
@@ -1060,19 +1064,24 @@ def _before_request_items(app, actor, message, data, now):
         created_by=actor,
         created_at=now,
     )
-    return [], {"sections": sections, "due_date": due or None}
+    # The content as the case officer saw it, to show what the answer changed.
+    return [], {"sections": sections, "due_date": due or None, "content": content_snapshot(app)}
 
 
 def _before_resubmit(app, actor, message, data, now):
     errors = application_validate_for_submission(app)
     if errors:
         raise ValidationError(errors)
-    resolved = ItemRequest.objects.filter(application=app, resolved_at__isnull=True).update(
-        resolved_at=now
-    )
+    open_requests = ItemRequest.objects.filter(application=app, resolved_at__isnull=True)
+    request_ids = list(open_requests.values_list("pk", flat=True))
+    resolved = open_requests.update(resolved_at=now)
     # Keeps the rules and figures of the submission; partners added since are frozen now.
     app.submission_rules = freeze_figures(app.round, _taking_part(app), app.submission_rules)
-    return ["submission_rules"], {"resolved_item_requests": resolved}
+    return ["submission_rules"], {
+        "resolved_item_requests": resolved,
+        "item_request_ids": request_ids,
+        "content": content_snapshot(app),
+    }
 
 
 def _before_approve(app, actor, message, data, now):
@@ -1231,11 +1240,21 @@ def application_submit(
     return app
 
 
+@transaction.atomic
 def application_resubmit(*, application: Application, user, message: str = "") -> Application:
-    """Answer a Nachforderung: checks completeness again, closes the item request."""
-    return application_transition(
+    """Answer a Nachforderung: checks completeness again, closes the item request and freezes
+    the answered content in the event (the officer sees what changed). After the commit a
+    new Eingangsbestätigung (Nachreichung) is rendered beside the first one and the case
+    officer who asked (or every case officer) is told by e-mail."""
+    app = application_transition(
         application=application, action=Action.RESUBMIT, actor=user, message=message
     )
+    from .notifications import notify_resubmission
+
+    event = app.events.filter(action=Action.RESUBMIT).latest("created_at", "pk")
+    transaction.on_commit(partial(_enqueue_receipt, app.pk), robust=True)
+    transaction.on_commit(partial(notify_resubmission, event.pk), robust=True)
+    return app
 
 
 def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
@@ -1291,11 +1310,11 @@ def open_item_request_sections(application: Application) -> list[str]:
 # Generated documents ----------------------------------------------------------------------------
 @transaction.atomic
 def document_store(
-    *, application_id: int, kind: str, content: bytes, filename: str
+    *, application_id: int, kind: str, content: bytes, filename: str, version: int = 1
 ) -> GeneratedDocument:
     """Store a generated PDF (receipt, decision letter) for an application, idempotently: the
-    same content again changes nothing, new content replaces the old file. For tasks that may
-    run twice."""
+    same content again changes nothing, new content replaces the old file of the same
+    ``version`` (other versions stay). For tasks that may run twice."""
     import hashlib
 
     from django.core.files.base import ContentFile
@@ -1304,11 +1323,15 @@ def document_store(
         raise ValueError(f"Unknown document kind {kind!r}")
     _lock(application_id)  # one writer per application at a time
     digest = hashlib.sha256(content).hexdigest()
-    document = GeneratedDocument.objects.filter(application_id=application_id, kind=kind).first()
+    document = GeneratedDocument.objects.filter(
+        application_id=application_id, kind=kind, version=version
+    ).first()
     if document and document.sha256 == digest and document.filename == filename:
         return document
     old_name = document.file.name if document else None
-    document = document or GeneratedDocument(application_id=application_id, kind=kind)
+    document = document or GeneratedDocument(
+        application_id=application_id, kind=kind, version=version
+    )
     document.file.save(filename, ContentFile(content), save=False)
     document.filename = filename
     document.size = len(content)

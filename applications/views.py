@@ -606,7 +606,13 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @require_GET
 def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     application = _visible_application(request, pk)
-    document = get_object_or_404(GeneratedDocument, application=application, kind=kind)
+    documents = GeneratedDocument.objects.filter(application=application, kind=kind)
+    version = request.GET.get("fassung", "")
+    if version.isdigit():
+        documents = documents.filter(version=int(version))
+    document = documents.order_by("-version").first()
+    if document is None:
+        raise Http404
     return _file_response(document.file, document.filename, "application/pdf")
 
 

@@ -27,6 +27,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.progress import SECTION_ORDER, section_answers
+from applications.snapshots import resubmissions
 from applications.workflow import Status
 
 from . import exports, permissions, selectors, services
@@ -299,6 +300,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": [e for e in events if e.action == EventAction.NOTE],
             "note_form": NoteForm(),
             "documents": application.documents.all(),
+            "resubmissions": resubmissions(application),
             "assignments": selectors.application_assignments(application=application),
             "item_request": application.open_item_request()
             if application.status == Status.MISSING_ITEMS
@@ -406,6 +408,7 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
             ),
             "attachments": list(application.attachments.order_by("kind", "uploaded_at")),
+            "resubmissions": resubmissions(application),
         },
     )
 
