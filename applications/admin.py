@@ -258,7 +258,7 @@ class AttachmentInline(_ReadOnlyInline):
 
 class DocumentInline(_ReadOnlyInline):
     model = GeneratedDocument
-    fields = ["kind", "filename", "size", "sha256", "created_at"]
+    fields = ["kind", "version", "filename", "size", "sha256", "created_at"]
     readonly_fields = fields
 
 
