@@ -36,6 +36,7 @@ from .models import (
     ApplicationPartner,
     Attachment,
     AttachmentKind,
+    DocumentKind,
     FundingRound,
     GeneratedDocument,
     PartnerStatus,
@@ -229,7 +230,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "events": application.events.timeline_for(user).order_by("created_at", "pk"),
         "attachments": application.attachments.all(),
-        "documents": application.documents.all(),
+        **_documents_context(application),
         "can_withdraw": permissions.can_transition(user, application, Action.WITHDRAW),
         "item_request": application.open_item_request()
         if application.status == Status.MISSING_ITEMS
@@ -624,8 +625,19 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "applications/_documents.html",
-        {"application": application, "documents": application.documents.all()},
+        {"application": application, **_documents_context(application)},
     )
+
+
+def _documents_context(application: Application) -> dict:
+    """The documents, and whether a receipt is still being rendered (after the submission
+    and after each Nachreichung), so the box keeps polling until it is there."""
+    documents = list(application.documents.all())
+    expected = 0
+    if application.reference:
+        expected = 1 + application.events.filter(action=Action.RESUBMIT).count()
+    receipts = sum(1 for d in documents if d.kind == DocumentKind.RECEIPT)
+    return {"documents": documents, "receipt_pending": receipts < expected}
 
 
 # Check your answers and submit ---

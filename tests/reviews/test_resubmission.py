@@ -121,6 +121,31 @@ def test_both_receipts_are_listed_and_downloadable(
     assert old != new and newest == new
 
 
+def test_documents_box_waits_for_the_receipt_of_the_resubmission(
+    client,
+    login,
+    submitted,
+    case_officer,
+    applicant,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    monkeypatch.setattr("reviews.tasks.send_item_request_mail.delay", lambda pk: None)
+    queued = []
+    monkeypatch.setattr("applications.tasks.render_receipt.delay", queued.append)
+    render_receipt.apply(args=[submitted.pk])
+    request_items(submitted, case_officer, django_capture_on_commit_callbacks)
+    answer(submitted, applicant, django_capture_on_commit_callbacks)
+    assert queued == [submitted.pk]  # enqueued after the commit, not yet rendered
+    login(client, applicant)
+    url = reverse("applications:documents", args=[submitted.pk])
+    html = client.get(url).content.decode()
+    assert "hx-get" in html and "Die Eingangsbestätigung wird erstellt" in html
+    render_receipt.apply(args=[submitted.pk])
+    html = client.get(url).content.decode()
+    assert "hx-get" not in html and "Nachreichung vom" in html
+
+
 def test_case_officer_who_asked_is_mailed_with_a_link(
     submitted, case_officer, applicant, eager_tasks, django_capture_on_commit_callbacks, mailoutbox
 ):
