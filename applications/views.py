@@ -609,7 +609,7 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     application = _visible_application(request, pk)
     documents = GeneratedDocument.objects.filter(application=application, kind=kind)
     version = request.GET.get("fassung", "")
-    if version.isdigit():
+    if version.isascii() and version.isdigit() and len(version) <= 4:
         documents = documents.filter(version=int(version))
     document = documents.order_by("-version").first()
     if document is None:

@@ -119,6 +119,8 @@ def test_both_receipts_are_listed_and_downloadable(
     new = b"".join(client.get(url + "?fassung=2").streaming_content)
     newest = b"".join(client.get(url).streaming_content)
     assert old != new and newest == new
+    for odd in ("²", "99999999999999999999", "x"):  # ignored: the newest
+        assert client.get(url + "?fassung=" + odd).status_code == 200
 
 
 def test_documents_box_waits_for_the_receipt_of_the_resubmission(
