@@ -55,6 +55,8 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from . import pdf_inspection
+from core.outbox import outbox_enqueue
+
 from .bundle_writer import Footer, FooterFont, OutlineItem, StreamingPdfWriter, fit_to_a4
 from .models import (
     FINANCING_FIELDS,
@@ -175,9 +177,7 @@ def bundle_job_request(
         application_ids=ids,
         total=len(ids),
     )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.bundle_start.delay(job.pk))
+    outbox_enqueue("applications.bundle_start", job.pk)
     return job
 
 

@@ -77,10 +77,13 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
     filename = f"Eingangsbestaetigung_{application.reference}.pdf"
     if version > 1:
         filename = f"Eingangsbestaetigung_{application.reference}_Nachreichung_{version - 1}.pdf"
-    existed = GeneratedDocument.objects.filter(
-        application_id=application_id, kind=DocumentKind.RECEIPT, version=version
-    ).exists()
     with transaction.atomic():
+        # The application's row lock orders twin deliveries: the second one finds the receipt
+        # stored and does not mail it again.
+        Application.objects.select_for_update().filter(pk=application_id).values("pk").first()
+        existed = GeneratedDocument.objects.filter(
+            application_id=application_id, kind=DocumentKind.RECEIPT, version=version
+        ).exists()
         document = document_store(
             application_id=application_id,
             kind=DocumentKind.RECEIPT,
@@ -88,8 +91,8 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
             filename=filename,
             version=version,
         )
-    if not existed:
-        send_receipt_mail(application, content, filename, resubmission)
+        if not existed:
+            send_receipt_mail(application, content, filename, resubmission)
     return document
 
 

@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 
 from . import permissions, workflow
@@ -743,9 +743,7 @@ def partner_add(
         data={"municipality": municipality.pk, "name": municipality.name},
         now=now,
     )
-    from .notifications import notify_partner_added
-
-    transaction.on_commit(partial(notify_partner_added, partner.pk), robust=True)
+    outbox_enqueue("applications.notify_partner_added", partner.pk)
     _sync(application, app)
     return partner
 
@@ -883,7 +881,7 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
     attachment.delete()
     _touch(app, [], bump=False)
     _event(app, user, EventAction.ATTACHMENT_REMOVED, data=data)
-    transaction.on_commit(partial(storage.delete, name), robust=True)
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 # Validation for submission --------------------------------------------------------------------
@@ -1206,12 +1204,6 @@ def application_transition(
     return app
 
 
-def _enqueue_receipt(application_id: int) -> None:
-    from . import tasks
-
-    tasks.render_receipt.delay(application_id)
-
-
 @transaction.atomic
 def application_submit(
     *,
@@ -1222,7 +1214,8 @@ def application_submit(
 ):
     """Submit a draft: server-side deadline check (``round.deadline``, inclusive), complete
     validation, reference number ``<prefix>-NNNN``, ``submitted_at``, status via the workflow;
-    the Eingangsbestätigung is rendered after the commit. A second call for an application
+    the Eingangsbestätigung is owed in the same transaction (outbox) and rendered by a task
+    after the commit, even if the queue is down at that moment. A second call for an application
     already submitted returns it unchanged (double clicks).
 
     ``arrived_at`` (views pass ``middleware.arrival_time(request)``): a submission that reached
@@ -1235,7 +1228,7 @@ def application_submit(
     app = application_transition(
         application=app, action=Action.SUBMIT, actor=user, now=now, arrived_at=arrived_at
     )
-    transaction.on_commit(partial(_enqueue_receipt, app.pk), robust=True)
+    outbox_enqueue("applications.render_receipt", app.pk)
     _sync(application, app)
     return app
 
@@ -1339,5 +1332,6 @@ def document_store(
     document.created_at = timezone.now()
     document.save()
     if old_name and old_name != document.file.name:
-        transaction.on_commit(partial(document.file.storage.delete, old_name), robust=True)
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name), robust=True)
     return document

@@ -25,6 +25,27 @@ def render_receipt(application_id: int) -> None:
     pdf.render_receipt(application_id)
 
 
+@shared_task(
+    bind=True,
+    name="applications.notify_partner_added",
+    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_partner_added(self, partner_id: int) -> None:
+    """Tell the partner municipality's staff that they are asked to confirm (once per outbox
+    message, however often the task is delivered)."""
+    from core.outbox import outbox_once
+
+    from . import notifications
+
+    with outbox_once(self.request.id) as owed:
+        if owed:
+            notifications.notify_partner_added(partner_id)
+
+
 # PDF bundles of a round -------------------------------------------------------------------------
 # The graph: bundle_start -> chord(group(bundle_render_application per uncached application),
 # bundle_merge). Every task takes the job id, may run twice (late acknowledgement, retries,

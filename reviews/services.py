@@ -33,6 +33,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.workflow import Action, Status
+from core.outbox import outbox_enqueue
 from municipalities.models import Membership
 
 from . import permissions
@@ -122,14 +123,9 @@ def _sync(target: Application | None, source: Application) -> None:
 
 
 def _on_commit(task_name: str, object_id: int) -> None:
-    """Enqueue ``reviews.tasks.<task_name>(object_id)`` once the transaction has committed."""
-
-    def enqueue() -> None:
-        from . import tasks
-
-        getattr(tasks, task_name).delay(object_id)
-
-    transaction.on_commit(enqueue, robust=True)
+    """Owe ``reviews.<task_name>(object_id)`` in this transaction (the outbox) and enqueue it
+    once the transaction has committed; a queue outage delays it, never loses it."""
+    outbox_enqueue(f"reviews.{task_name}", object_id)
 
 
 def application_municipality_ids(application: Application) -> set[int]:

@@ -3,6 +3,7 @@ worker on the real Redis, and the helpers for browser tests."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,6 +29,32 @@ def _clean_cache():
 
     cache.clear()
     yield
+
+
+class Published(list):
+    """Tasks the outbox handed to the broker: (task name, args, task id)."""
+
+    def of(self, task_name: str) -> list[list]:
+        return [args for name, args, _id in self if name == task_name]
+
+    def run(self) -> None:
+        """Runs the recorded tasks here, as a worker would (eagerly), then forgets them."""
+        from wir_portal.celery import app
+
+        app.loader.import_default_modules()  # every app's tasks.py, as in a worker
+        while self:
+            name, args, task_id = self.pop(0)
+            app.tasks[name].apply(args=args, task_id=task_id, throw=True)
+
+
+@pytest.fixture
+def published(monkeypatch) -> Published:
+    """The outbox's hand-over to the broker, recorded instead of sent."""
+    sent = Published()
+    monkeypatch.setattr(
+        "core.outbox.publish", lambda name, args, task_id: sent.append((name, args, task_id))
+    )
+    return sent
 
 
 class CeleryWorker:
@@ -223,3 +250,108 @@ def worker_media(celery_worker, settings):
     """Make the test and the worker share one media folder."""
     settings.MEDIA_ROOT = celery_worker.media_root
     return celery_worker.media_root
+
+
+# A Redis of the test's own, to stop and start (queue outages) ---------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A `redis-server` of one test on a free loopback port, without persistence: stopping it
+    is an outage that also loses what was queued. Never the machine's shared Redis."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if client.ping():
+                    client.close()
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self.process = None
+
+
+def use_broker(url: str, backend: str | None = None) -> None:
+    """Points this process's Celery app at the broker ``url`` (and result backend)."""
+    from wir_portal.celery import app
+
+    app.conf.broker_url = url
+    app.conf.result_backend = backend or url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._after_fork()  # forgets the connection and producer pools
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+
+
+class PrivateWorker(CeleryWorker):
+    """A real worker whose broker and result backend is a ``PrivateRedis``."""
+
+    def __init__(self, database_name: str, media_root: Path, redis_url: str):
+        super().__init__(database_name, media_root)
+        self.redis_url = redis_url
+
+    def env(self) -> dict:
+        env = super().env()
+        env["REDIS_URL"] = self.redis_url
+        return env
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings):
+    """A Redis of this test's own, running, as the broker of this process's Celery app (and of
+    ``private_redis.worker()``); stop() and start() it to simulate an outage."""
+    from django.db import connection
+
+    from wir_portal.celery import app
+
+    saved = app.conf.broker_url, app.conf.result_backend
+    (tmp_path / "redis").mkdir()
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    use_broker(server.url)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    workers: list[PrivateWorker] = []
+
+    def worker() -> PrivateWorker:
+        started = PrivateWorker(
+            connection.settings_dict["NAME"], Path(settings.MEDIA_ROOT), server.url
+        )
+        started.start()
+        workers.append(started)
+        return started
+
+    server.worker = worker
+    yield server
+    for started in workers:
+        started.stop(signal.SIGKILL)
+    server.stop()
+    use_broker(*saved)

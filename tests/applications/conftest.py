@@ -22,19 +22,19 @@ def _media_root(settings, tmp_path):
 
 
 class ReceiptRecorder:
-    def __init__(self):
-        self.calls: list[int] = []
+    def __init__(self, published):
+        self.published = published
 
-    def delay(self, application_id: int) -> None:
-        self.calls.append(application_id)
+    @property
+    def calls(self) -> list[int]:
+        return [args[0] for args in self.published.of("applications.render_receipt")]
 
 
 @pytest.fixture(autouse=True)
-def receipts(monkeypatch):
-    """``applications.tasks.render_receipt`` replaced by a recorder of enqueued ids."""
-    recorder = ReceiptRecorder()
-    monkeypatch.setattr("applications.tasks.render_receipt", recorder)
-    return recorder
+def receipts(published):
+    """Tasks the outbox sends are recorded instead of sent to the broker; ``calls`` are the
+    ids of the applications whose receipt was enqueued."""
+    return ReceiptRecorder(published)
 
 
 @pytest.fixture

@@ -461,7 +461,7 @@ def test_query_count_does_not_grow_with_content(client, staff, town, name):
 
 
 def test_joint_application_partner_is_mailed_and_confirms_in_the_portal(
-    client, round_, mailoutbox, django_capture_on_commit_callbacks
+    client, round_, mailoutbox, django_capture_on_commit_callbacks, published
 ):
     small = MunicipalityFactory(name="Birkenau", population=9_852)
     lead = staff_for(small)
@@ -473,6 +473,7 @@ def test_joint_application_partner_is_mailed_and_confirms_in_the_portal(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"municipality": partner_town.pk, "add_partner": "1"})
     assert response.status_code == 302
+    published.run()  # the worker's part: the outbox's task sends the mail
     page = client.get(url).content.decode()
     assert "Mörlenbach" in page and "Bestätigung ausstehend" in page
     assert "19.978" in page  # combined population is shown

@@ -164,11 +164,9 @@ def test_request_page_enqueues_after_commit(
     bundle_round,
     officer,
     three_applications,
-    monkeypatch,
+    published,
     django_capture_on_commit_callbacks,
 ):
-    enqueued = []
-    monkeypatch.setattr("applications.tasks.bundle_start.delay", enqueued.append)
     login_verified(client, officer)
     url = reverse("applications:bundle_request", args=[bundle_round.pk])
     assert "3 eingereichte Anträge" in client.get(url).content.decode()
@@ -176,7 +174,7 @@ def test_request_page_enqueues_after_commit(
         response = client.post(url, {"selection": BundleSelection.SUBMITTED})
     assert response.status_code == 302
     job = BundleJob.objects.get()
-    assert enqueued == [job.pk]
+    assert published.of("applications.bundle_start") == [[job.pk]]
     assert job.application_ids == [a.pk for a in three_applications]
     assert (job.status, job.total, job.requested_by) == (BundleStatus.PENDING, 3, officer)
 

@@ -107,10 +107,8 @@ def test_check_only_in_check(submitted, case_officer):
 
 
 def test_request_items_round_trip_shows_in_the_timeline(
-    submitted, case_officer, applicant, django_capture_on_commit_callbacks, monkeypatch
+    submitted, case_officer, applicant, django_capture_on_commit_callbacks, published
 ):
-    mails = []
-    monkeypatch.setattr("reviews.tasks.send_item_request_mail.delay", mails.append)
     services.formal_check_start(application=submitted, user=case_officer)
     due = timezone.localdate() + dt.timedelta(days=14)
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,7 +127,8 @@ def test_request_items_round_trip_shows_in_the_timeline(
     request = ItemRequest.objects.get(application=submitted)
     assert check.item_request == request
     assert request.sections == [Section.ATTACHMENTS] and request.due_date == due
-    assert mails == [check.pk]  # the applicant is mailed after the commit
+    # the applicant is mailed after the commit
+    assert published.of("reviews.send_item_request_mail") == [[check.pk]]
 
     # The applicant may change only the requested section, then resubmits.
     with pytest.raises(ValidationError):
@@ -225,10 +224,8 @@ def test_no_conflict_declared(in_review, case_officer, reviewer):
 
 
 def test_conflict_ends_assignment_and_tells_the_case_officer(
-    in_review, case_officer, reviewer, django_capture_on_commit_callbacks, monkeypatch
+    in_review, case_officer, reviewer, django_capture_on_commit_callbacks, published
 ):
-    mails = []
-    monkeypatch.setattr("reviews.tasks.send_conflict_mail.delay", mails.append)
     assignment = services.assignment_create(
         application=in_review, reviewer=reviewer, user=case_officer
     )
@@ -239,7 +236,7 @@ def test_conflict_ends_assignment_and_tells_the_case_officer(
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ENDED_CONFLICT
     assert assignment.conflict_note == "Ich wohne dort." and assignment.ended_at
-    assert mails == [assignment.pk]
+    assert published.of("reviews.send_conflict_mail") == [[assignment.pk]]
     # and the person cannot be assigned again
     with pytest.raises(ValidationError) as exc:
         services.assignment_create(application=in_review, reviewer=reviewer, user=case_officer)
@@ -402,10 +399,8 @@ def make_ready(application, case_officer, reviewer, criteria, points=8):
 
 
 def test_approve_enqueues_the_letter_after_commit(
-    in_review, case_officer, reviewer, criteria, django_capture_on_commit_callbacks, monkeypatch
+    in_review, case_officer, reviewer, criteria, django_capture_on_commit_callbacks, published
 ):
-    letters = []
-    monkeypatch.setattr("reviews.tasks.render_decision_letter.delay", letters.append)
     make_ready(in_review, case_officer, reviewer, criteria)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.decision_approve(
@@ -414,10 +409,10 @@ def test_approve_enqueues_the_letter_after_commit(
             granted_amount=Decimal("15000.00"),
             reason="Überzeugend.",
         )
-    assert letters == []  # nothing before the commit
+    assert published == []  # nothing before the commit
     for callback in callbacks:
         callback()
-    assert letters == [in_review.pk]
+    assert published.of("reviews.render_decision_letter") == [[in_review.pk]]
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED
     assert in_review.granted_amount == Decimal("15000.00")

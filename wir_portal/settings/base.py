@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "wir_portal",
+    "core",
     "accounts",
     "municipalities",
     "applications",
@@ -253,6 +254,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 WIR_HEALTHZ_TIMEOUT = env.float("WIR_HEALTHZ_TIMEOUT", default=1.0)
 WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=10.0)
 WIR_HEALTHZ_TOKEN = env("WIR_HEALTHZ_TOKEN", default="")
+# Periodic tasks (the `beat` process): send again what the outbox still owes after a queue
+# outage (core/outbox.py); re-dispatch bundle parts whose worker died, fail overdue bundle jobs.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-flush": {
+        "task": "core.outbox_flush",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+}
+# Outbox (core/outbox.py): a message never handed to the broker is sent again after this
+# many seconds; one handed over but not finished after this many minutes, at most so often.
+WIR_OUTBOX_GRACE_SECONDS = env.int("WIR_OUTBOX_GRACE_SECONDS", default=60)
+WIR_OUTBOX_REDELIVER_MINUTES = env.int("WIR_OUTBOX_REDELIVER_MINUTES", default=15)
+WIR_OUTBOX_MAX_ATTEMPTS = env.int("WIR_OUTBOX_MAX_ATTEMPTS", default=10)
+WIR_OUTBOX_KEEP_DAYS = env.int("WIR_OUTBOX_KEEP_DAYS", default=30)
 # A PDF bundle job still waiting or running after this long is failed. Longer than the
 # broker's visibility timeout, so a job whose worker was killed is redelivered first.
 WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)
