@@ -266,7 +266,7 @@ def bundle_job_fail(job_id: int, message: str) -> bool:
 
 def bundle_jobs_expire(now: dt.datetime | None = None) -> int:
     """No job waits or runs forever: those older than the time limit end as failed.
-    Called by the job pages and by every merge (there is no periodic scheduler)."""
+    Called by the periodic ``bundle_jobs_watch``, the job pages and every merge."""
     now = now or timezone.now()
     minutes = timeout_minutes()
     limit = now - dt.timedelta(minutes=minutes)
@@ -277,6 +277,116 @@ def bundle_jobs_expire(now: dt.datetime | None = None) -> int:
         "dabei nicht noch einmal gesetzt."
     ) % {"minutes": minutes}
     return sum(bundle_job_fail(pk, message) for pk in stale)
+
+
+def stale_minutes() -> int:
+    """A job step that no live worker holds and that has made no progress for this long is
+    dispatched again (setting ``WIR_BUNDLE_PART_STALE_MINUTES``)."""
+    return settings.WIR_BUNDLE_PART_STALE_MINUTES
+
+
+BUNDLE_TASKS = (
+    "applications.bundle_start",
+    "applications.bundle_render_application",
+    "applications.bundle_merge",
+)
+
+
+def tasks_held_by_workers(timeout: float = 1.0) -> set[tuple] | None:
+    """(task name, *args) of every bundle task a live worker runs, holds or waits to retry;
+    None when no worker answers."""
+    from celery import current_app
+
+    inspect = current_app.control.inspect(timeout=timeout)
+    replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+    if not any(replies):
+        return None
+    held = set()
+    for reply in replies:
+        for requests in (reply or {}).values():
+            for request in requests:
+                request = request.get("request", request)  # scheduled: {eta, request}
+                if request.get("name") in BUNDLE_TASKS:
+                    held.add((request["name"], *(request.get("args") or ())))
+    return held
+
+
+def bundle_jobs_redispatch(now: dt.datetime | None = None, *, held: set | None = None) -> int:
+    """A worker killed as a whole takes its unacknowledged tasks with it until the broker's
+    visibility timeout (an hour) returns them. So: an open job without progress for
+    ``stale_minutes()`` gets the steps that no live worker holds dispatched again — its start,
+    its missing parts (a new chord into the merge), or its merge. Every step is idempotent,
+    and the redelivered originals find the work done. Returns the number of jobs."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=stale_minutes())
+    candidates = []
+    for job in BundleJob.objects.open().filter(created_at__lt=limit):
+        last_part = (
+            BundleJobPart.objects.filter(job=job)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        activity = max(
+            t for t in (job.created_at, job.started_at, job.redispatched_at, last_part) if t
+        )
+        if activity < limit:
+            candidates.append(job)
+    if not candidates:
+        return 0
+    if held is None:
+        held = tasks_held_by_workers()
+    if held is None:  # no worker alive: nothing would take the work yet
+        logger.warning("Bundle jobs %s are stalled and no worker answers", candidates)
+        return 0
+
+    count = 0
+    for job in candidates:
+        with transaction.atomic():
+            locked = BundleJob.objects.select_for_update().get(pk=job.pk)
+            if not locked.is_open or (locked.redispatched_at or limit) > limit:
+                continue  # finished, or another watcher was quicker
+            step = _lost_step(locked, held)
+            if step is None:
+                continue  # a live worker is on it
+            locked.redispatched_at = now
+            locked.save(update_fields=["redispatched_at"])
+            transaction.on_commit(lambda pk=job.pk, step=step: _dispatch_again(pk, step))
+        logger.warning("Bundle job %s stalled: %s dispatched again", job.pk, step or "merge")
+        count += 1
+    return count
+
+
+def _lost_step(job: BundleJob, held: set) -> list[int] | str | None:
+    """What of a stalled job no live worker holds: "start", the applications whose parts are
+    missing, [] for the merge; None if a worker holds what is missing."""
+    if ("applications.bundle_start", job.pk) in held or (
+        "applications.bundle_merge",
+        job.pk,
+    ) in held:
+        return None
+    if job.status == BundleStatus.PENDING:
+        return "start"
+    done = set(BundleJobPart.objects.filter(job=job).values_list("application_id", flat=True))
+    missing = [pk for pk in job.application_ids if pk not in done]
+    lost = [
+        pk for pk in missing if ("applications.bundle_render_application", job.pk, pk) not in held
+    ]
+    return lost if lost or not missing else None
+
+
+def _dispatch_again(job_id: int, step: list[int] | str) -> None:
+    from . import tasks
+
+    if step == "start":
+        tasks.bundle_start.delay(job_id)
+    else:
+        tasks.bundle_dispatch(job_id, step)
+
+
+def bundle_jobs_watch(now: dt.datetime | None = None) -> tuple[int, int]:
+    """The periodic task: fails jobs over the time limit, re-dispatches stalled ones."""
+    return bundle_jobs_expire(now), bundle_jobs_redispatch(now)
 
 
 def send_bundle_mail(job_id: int) -> None:

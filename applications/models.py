@@ -991,6 +991,12 @@ class BundleJob(models.Model):
     pages = models.PositiveIntegerField(_("Seiten"), default=0)
     merge_seconds = models.FloatField(_("Zusammenführen (Sekunden)"), null=True, blank=True)
     error = models.TextField(_("Fehlermeldung"), blank=True)
+    redispatched_at = models.DateTimeField(
+        _("zuletzt erneut verteilt am"),
+        null=True,
+        blank=True,
+        help_text=_("Wann liegengebliebene Arbeitsschritte zuletzt erneut verteilt wurden."),
+    )
 
     objects = BundleJobQuerySet.as_manager()
 

@@ -98,6 +98,11 @@ def bundle_start(self, job_id: int) -> None:
     to_render = bundles.bundle_job_start(job_id)
     if to_render is None:
         return
+    bundle_dispatch(job_id, to_render)
+
+
+def bundle_dispatch(job_id: int, to_render) -> None:
+    """Renders ``to_render`` in parallel, then merges (at once when nothing is to render)."""
     merge = bundle_merge.si(job_id)
     if to_render:
         chord(bundle_render_application.s(job_id, pk) for pk in to_render)(merge)
@@ -147,6 +152,14 @@ def bundle_merge(self, job_id: int) -> None:
     except bundles.PartsMissing as exc:
         # Parts still on their way (a redelivered render task): wait for them.
         raise self.retry(exc=exc, countdown=3, max_retries=100) from exc
+
+
+@shared_task(name="applications.bundle_jobs_watch", ignore_result=True)
+def bundle_jobs_watch() -> None:
+    """Periodic (beat): fails overdue bundle jobs, re-dispatches steps of stalled ones."""
+    from . import bundles
+
+    bundles.bundle_jobs_watch()
 
 
 @worker_process_init.connect

@@ -112,6 +112,32 @@ def test_no_job_stays_open_beyond_the_time_limit(bundle_round, officer, settings
     assert bundles.bundle_merge(job.pk) is None  # a late merge changes nothing
 
 
+def test_stalled_job_gets_only_its_lost_parts_again(
+    bundle_round, officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The periodic watch: a part no live worker holds is dispatched again after the stale
+    period; one a worker is on, or a job with recent progress, is left alone."""
+    dispatched = []
+    monkeypatch.setattr(bundles, "_dispatch_again", lambda pk, step: dispatched.append(step))
+    first, second, third = (
+        make_application(bundle_round, n, attachment_pages=0) for n in (1, 2, 3)
+    )
+    job = bundles.bundle_job_request(
+        round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
+    )
+    bundles.bundle_job_start(job.pk)
+    bundles.bundle_part_render(job_id=job.pk, application_id=first.pk)
+    now = timezone.now()
+    rendering = {("applications.bundle_render_application", job.pk, second.pk)}
+    assert bundles.bundle_jobs_redispatch(now + dt.timedelta(minutes=1), held=rendering) == 0
+    later = now + dt.timedelta(minutes=bundles.stale_minutes() + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bundles.bundle_jobs_redispatch(later, held=rendering) == 1
+    assert dispatched == [[third.pk]]  # not the part a live worker renders
+    # re-dispatched just now: not again until another stale period without progress
+    assert bundles.bundle_jobs_redispatch(later, held=set()) == 0
+
+
 def test_the_job_pages_expire_stale_jobs(client, bundle_round, officer, settings):
     settings.WIR_BUNDLE_TIMEOUT_MINUTES = 5
     job = BundleJob.objects.create(

@@ -3,6 +3,7 @@ worker killed in the middle of a job (SIGKILL) that does not lose the job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import signal
@@ -129,3 +130,58 @@ def test_pool_process_killed_mid_task_the_task_runs_again(killable, slow_round, 
     assert job.status == BundleStatus.DONE, job.error
     assert job.done == job.total == len(applications)
     assert worker.process.poll() is None  # the worker itself lives on
+
+
+class HourVisibilityWorker(KillableWorker):
+    """A worker with the production broker settings: a message taken by a killed worker
+    comes back only after the visibility timeout of an hour."""
+
+    def env(self) -> dict:
+        env = super().env()
+        env["DJANGO_SETTINGS_MODULE"] = "wir_portal.settings.test"
+        return env
+
+
+@pytest.mark.slow
+def test_killed_worker_part_is_redispatched_by_the_periodic_task(
+    slow_round, officer, tmp_path, settings
+):
+    from django.conf import settings as django_settings
+
+    from wir_portal.celery import app
+
+    assert django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == 3600
+    round_, applications = slow_round
+    settings.MEDIA_ROOT = tmp_path / "media"
+    name = connection.settings_dict["NAME"]
+    saved = app.conf.task_default_queue
+    first = HourVisibilityWorker(name, Path(settings.MEDIA_ROOT))
+    first.start()
+    second = None
+    try:
+        job = request(round_, officer)
+        job = wait_for(job.pk, lambda j: j.done >= 2)
+        first.stop(signal.SIGKILL)  # the part it was rendering is gone for an hour
+        second = HourVisibilityWorker(name, Path(settings.MEDIA_ROOT))
+        second.queue, second.log = first.queue, first.log.with_suffix(".second.log")
+        second.start()
+        # The new worker renders what was still queued; the killed part stays missing.
+        job = wait_for(job.pk, lambda j: j.done >= j.total - 1, timeout=90)
+        time.sleep(2)
+        job.refresh_from_db()
+        assert job.status == BundleStatus.RUNNING and job.done < job.total
+        # Nothing happens now for a few minutes: the periodic task (beat, every minute) sees
+        # the job stalled and dispatches the lost part again.
+        later = job.created_at + dt.timedelta(minutes=settings.WIR_BUNDLE_PART_STALE_MINUTES + 3)
+        assert bundles.bundle_jobs_watch(now=later) == (0, 1)
+        job = wait_for(job.pk, lambda j: not j.is_open, timeout=90)
+        assert job.status == BundleStatus.DONE, job.error
+        assert job.done == job.total == len(applications)
+        assert len(read_bundle(job).pages) == job.pages
+        # once re-dispatched, the job waits a stale period before anything else is tried
+        assert bundles.bundle_jobs_watch(now=later) == (0, 0)
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                worker.stop(signal.SIGKILL)
+        app.conf.task_default_queue = saved

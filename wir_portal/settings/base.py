@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
+    "bundle-jobs-watch": {
+        "task": "applications.bundle_jobs_watch",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
 }
 # Outbox (core/outbox.py): a message never handed to the broker is sent again after this
 # many seconds; one handed over but not finished after this many minutes, at most so often.
@@ -272,6 +277,9 @@ WIR_OUTBOX_KEEP_DAYS = env.int("WIR_OUTBOX_KEEP_DAYS", default=30)
 # A PDF bundle job still waiting or running after this long is failed. Longer than the
 # broker's visibility timeout, so a job whose worker was killed is redelivered first.
 WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)
+# A bundle part (or start, or merge) that no live worker holds and that has made no progress
+# for this long is dispatched again by the periodic `applications.bundle_jobs_watch`.
+WIR_BUNDLE_PART_STALE_MINUTES = env.int("WIR_BUNDLE_PART_STALE_MINUTES", default=3)
 
 # Logging: never log passwords or form data; structured enough for a journal. ---------------
 LOGGING = {
