@@ -259,7 +259,7 @@ def bundle_job_fail(job_id: int, message: str) -> bool:
         job.error = message[:2000]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-        transaction.on_commit(lambda: send_bundle_mail(job_id))
+        outbox_enqueue("applications.send_bundle_mail", job_id)
     logger.warning("Bundle job %s failed: %s", job_id, message)
     return True
 
@@ -390,6 +390,8 @@ def bundle_jobs_watch(now: dt.datetime | None = None) -> tuple[int, int]:
 
 
 def send_bundle_mail(job_id: int) -> None:
+    """Tells the requester that the job is done or failed (task ``send_bundle_mail``, owed
+    through the outbox with the job's final state)."""
     job = BundleJob.objects.select_related("round", "requested_by").filter(pk=job_id).first()
     if job is None or job.requested_by is None or not job.requested_by.email:
         return
@@ -822,7 +824,7 @@ def bundle_merge(job_id: int) -> BundleJob | None:
                 "merge_seconds", "error",
             ]
         )  # fmt: skip
-        transaction.on_commit(lambda: send_bundle_mail(job.pk))
+        outbox_enqueue("applications.send_bundle_mail", job.pk)
     logger.info(
         "Bundle job %s done: %s pages, %s bytes, merged in %.1f s",
         job.pk,

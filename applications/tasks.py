@@ -154,6 +154,26 @@ def bundle_merge(self, job_id: int) -> None:
         raise self.retry(exc=exc, countdown=3, max_retries=100) from exc
 
 
+@shared_task(
+    bind=True,
+    name="applications.send_bundle_mail",
+    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_bundle_mail(self, job_id: int) -> None:
+    """Tell the requester that a bundle is ready or failed (once per outbox message)."""
+    from core.outbox import outbox_once
+
+    from . import bundles
+
+    with outbox_once(self.request.id) as owed:
+        if owed:
+            bundles.send_bundle_mail(job_id)
+
+
 @shared_task(name="applications.bundle_jobs_watch", ignore_result=True)
 def bundle_jobs_watch() -> None:
     """Periodic (beat): fails overdue bundle jobs, re-dispatches steps of stalled ones."""

@@ -17,12 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bundle(bundle_round, officer, three_applications, django_capture_on_commit_callbacks):
+def bundle(
+    bundle_round, officer, three_applications, django_capture_on_commit_callbacks, published
+):
     job = bundles.bundle_job_request(
         round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
     )
     with django_capture_on_commit_callbacks(execute=True):
         run_inline(job)
+    published.run()  # what a worker does with the tasks owed: the mail
     return job
 
 
