@@ -54,9 +54,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from . import pdf_inspection
 from core.outbox import outbox_enqueue
 
+from . import pdf_inspection
 from .bundle_writer import Footer, FooterFont, OutlineItem, StreamingPdfWriter, fit_to_a4
 from .models import (
     FINANCING_FIELDS,

@@ -1242,11 +1242,9 @@ def application_resubmit(*, application: Application, user, message: str = "") -
     app = application_transition(
         application=application, action=Action.RESUBMIT, actor=user, message=message
     )
-    from .notifications import notify_resubmission
-
     event = app.events.filter(action=Action.RESUBMIT).latest("created_at", "pk")
-    transaction.on_commit(partial(_enqueue_receipt, app.pk), robust=True)
-    transaction.on_commit(partial(notify_resubmission, event.pk), robust=True)
+    outbox_enqueue("applications.render_receipt", app.pk)
+    outbox_enqueue("applications.notify_resubmission", event.pk)
     return app
 
 

@@ -46,6 +46,26 @@ def notify_partner_added(self, partner_id: int) -> None:
             notifications.notify_partner_added(partner_id)
 
 
+@shared_task(
+    bind=True,
+    name="applications.notify_resubmission",
+    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_resubmission(self, event_id: int) -> None:
+    """Tell the case officer that a Nachforderung was answered (once per outbox message)."""
+    from core.outbox import outbox_once
+
+    from . import notifications
+
+    with outbox_once(self.request.id) as owed:
+        if owed:
+            notifications.notify_resubmission(event_id)
+
+
 # PDF bundles of a round -------------------------------------------------------------------------
 # The graph: bundle_start -> chord(group(bundle_render_application per uncached application),
 # bundle_merge). Every task takes the job id, may run twice (late acknowledgement, retries,

@@ -61,8 +61,15 @@ def message_id_of(task_id: str | None) -> int | None:
 
 def publish(task_name: str, args: list, task_id: str) -> None:
     """Hands one task to the broker (tests replace this)."""
+    # No result is awaited (the worker marks the row done), so nothing subscribes to the result
+    # backend: with Redis down that subscription would retry for 20 s inside the request.
     current_app.send_task(
-        task_name, args=args, task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        task_name,
+        args=args,
+        task_id=task_id,
+        retry=True,
+        retry_policy=PUBLISH_RETRY_POLICY,
+        ignore_result=True,
     )
 
 

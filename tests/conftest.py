@@ -93,7 +93,6 @@ class CeleryWorker:
 
     @property
     def hostname(self) -> str:
-        import socket
 
         return f"{self.queue}@{socket.gethostname()}"
 
@@ -151,52 +150,8 @@ class CeleryWorker:
             self._previous_queue = None
 
 
-class PrivateRedis:
-    """A `redis-server` of the suite's own on a free loopback port, for tests of outages:
-    stopping it disturbs nobody else (never stop the machine's shared Redis)."""
-
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.directory = directory
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                client.close()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A running private Redis (see PrivateRedis); stopped after the test."""
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
 def free_port() -> int:
     """A loopback port nobody listens on (now)."""
-    import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -253,12 +208,6 @@ def worker_media(celery_worker, settings):
 
 
 # A Redis of the test's own, to stop and start (queue outages) ---------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class PrivateRedis:
     """A `redis-server` of one test on a free loopback port, without persistence: stopping it
     is an outage that also loses what was queued. Never the machine's shared Redis."""

@@ -158,8 +158,9 @@ def test_a_killed_worker_drops_out_and_the_report_says_so(
         tmp_path,
         extra_env={
             "REDIS_URL": private_redis.url,
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+            # private_redis is this process's broker too (the start-up ping goes there)
+            "CELERY_BROKER_URL": private_redis.url,
+            "CELERY_RESULT_BACKEND": private_redis.url,
         },
     )
     worker.start()

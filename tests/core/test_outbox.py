@@ -137,7 +137,8 @@ def test_submission_during_a_redis_outage_succeeds_and_the_receipt_follows(clien
     response = client.post(reverse("applications:check", args=[application.pk]))
 
     detail = reverse("applications:detail", args=[application.pk])
-    assert response.status_code == 302 and response["Location"] == detail
+    confirmation = reverse("applications:submitted", args=[application.pk])
+    assert response.status_code == 302 and response["Location"] == confirmation
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.reference
     page = client.get(detail).content.decode()
