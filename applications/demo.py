@@ -65,11 +65,12 @@ def _round_values(deadline: dt.datetime, opens_at: dt.datetime) -> dict:
         "duration_min_months": 1,
         "duration_max_months": 18,
         "required_attachment_kinds": [AttachmentKind.KONZEPT],
+        # The fixed clauses (financing type, ANBest-GK, Verwendungsnachweis) are part of
+        # every Zuwendungsbescheid; these are the round's own additions.
         "decision_notes": (
-            "Die Zuwendung wird als Fehlbedarfsfinanzierung im Wege der Projektförderung "
-            "gewährt (§ 44 LHO Hessen). Die ANBest-GK sind Bestandteil dieses Bescheids. "
-            "Nach Abschluss des Vorhabens ist ein Verwendungsnachweis (Sachbericht und "
-            "zahlenmäßiger Nachweis) vorzulegen."
+            "Die erarbeitete Strategie ist der Gemeindevertretung zur Beschlussfassung "
+            "vorzulegen; der Beschluss ist dem Sachbericht beizufügen. Bitte geben Sie bei "
+            "jedem Schriftverkehr das Aktenzeichen an."
         ),
     }
 

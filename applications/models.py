@@ -210,7 +210,15 @@ class FundingRound(models.Model):
             "dann eine je Partnerkommune."
         ),
     )
-    decision_notes = models.TextField(_("Hinweise für Bescheide"), blank=True)
+    decision_notes = models.TextField(
+        _("Weitere Nebenbestimmungen für Zuwendungsbescheide"),
+        blank=True,
+        help_text=_(
+            "Erscheinen nur im Zuwendungsbescheid, nach den festen Nebenbestimmungen "
+            "(Finanzierungsart, ANBest-GK, Mittelabruf, Verwendungsnachweis). "
+            "Ablehnungsbescheide enthalten sie nicht."
+        ),
+    )
     score_spread_threshold = models.DecimalField(
         _("Schwelle für abweichende Bewertungen"),
         max_digits=5,

@@ -153,3 +153,38 @@ def test_worker_renders_the_rejection_letter(celery_worker, worker_media, round_
     ), celery_worker.log.read_text()[-3000:]
     document = GeneratedDocument.objects.get(application=app, kind="decision")
     assert document.filename.startswith("Ablehnungsbescheid_")
+
+
+GRANT_CLAUSES = ("Fehlbedarfsfinanzierung", "ANBest-GK", "Verwendungsnachweis")
+
+
+@pytest.mark.django_db
+def test_rejection_letter_carries_no_grant_clauses(round_, criteria, mailoutbox):
+    """Issue 9.3: a rejection has the reason and the legal remedy, nothing of a grant, even
+    when the round's notes for grant decisions name the grant's conditions."""
+    app = decided(round_, criteria, approve=False)
+    round_.decision_notes = (
+        "Die Zuwendung wird als Fehlbedarfsfinanzierung gewährt. Die ANBest-GK sind "
+        "Bestandteil dieses Bescheids. Ein Verwendungsnachweis ist vorzulegen."
+    )
+    round_.save(update_fields=["decision_notes"])
+    text = pdf_text(pdf.decision_pdf(app))
+    assert "Der Sozialraumbezug fehlt." in text
+    assert "Rechtsbehelf" in text
+    for clause in GRANT_CLAUSES:
+        assert clause not in text, clause
+    assert "Nebenbestimmungen" not in text and "Finanzierungsplan" not in text
+
+
+@pytest.mark.django_db
+def test_approval_letter_carries_the_grant_clauses_without_round_notes(
+    round_, criteria, mailoutbox
+):
+    """Issue 9.3: the grant's clauses are part of every approval letter, not only when the
+    round's notes repeat them."""
+    app = decided(round_, criteria, approve=True)
+    round_.decision_notes = ""
+    round_.save(update_fields=["decision_notes"])
+    text = pdf_text(pdf.decision_pdf(app))
+    for expected in (*GRANT_CLAUSES, "Nebenbestimmungen", "Rechtsbehelf", "Finanzierungsplan"):
+        assert expected in text, expected
