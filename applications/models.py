@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .financing import ApprovedPlan, FinancingAdjustment
 from .validators import sanitize_filename, validate_iban, validate_phone
 from .workflow import EDITABLE_STATUSES, Action, Status
 
@@ -439,6 +440,23 @@ class Application(models.Model):
             "beurteilt."
         ),
     )
+    # The approved financing plan (financing.py): with ``granted_amount`` it balances; it is
+    # what the letter shows and the grant's later life works with.
+    approved_total_cost = models.DecimalField(
+        _("Bewilligte zuwendungsfähige Gesamtkosten (EUR)"), null=True, blank=True, **MONEY
+    )
+    approved_own_funds = models.DecimalField(
+        _("Eigenmittel laut bewilligtem Finanzierungsplan (EUR)"), null=True, blank=True, **MONEY
+    )
+    approved_third_party_funds = models.DecimalField(
+        _("Drittmittel laut bewilligtem Finanzierungsplan (EUR)"), null=True, blank=True, **MONEY
+    )
+    financing_adjustment = models.CharField(
+        _("Ausgleich des Finanzierungsplans"),
+        max_length=16,
+        choices=FinancingAdjustment.choices,
+        blank=True,
+    )
 
     # 1. Applicant
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
@@ -533,6 +551,26 @@ class Application(models.Model):
                 name="application_amount_only_when_approved",
             ),
             models.CheckConstraint(
+                condition=Q(
+                    approved_total_cost__isnull=True,
+                    approved_own_funds__isnull=True,
+                    approved_third_party_funds__isnull=True,
+                )
+                | Q(
+                    granted_amount__isnull=False,
+                    approved_own_funds__gte=0,
+                    approved_third_party_funds__gte=0,
+                    approved_total_cost=F("approved_own_funds")
+                    + F("approved_third_party_funds")
+                    + F("granted_amount"),
+                ),
+                name="application_approved_plan_balanced",
+                violation_error_message=_(
+                    "Der bewilligte Finanzierungsplan muss ausgeglichen sein: Eigenmittel, "
+                    "Drittmittel und Zuwendung ergeben die zuwendungsfähigen Gesamtkosten."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(own_funds__gte=0)
                 & Q(third_party_funds__gte=0)
                 & Q(requested_grant__gte=0),
@@ -570,6 +608,20 @@ class Application(models.Model):
     @property
     def total_financing(self) -> Decimal:
         return self.own_funds + self.third_party_funds + self.requested_grant
+
+    @property
+    def approved_plan(self) -> ApprovedPlan | None:
+        """The financing plan of the approval (balanced), or None before one (and for
+        approvals recorded before plans were stored)."""
+        if self.granted_amount is None or self.approved_total_cost is None:
+            return None
+        return ApprovedPlan(
+            total_cost=self.approved_total_cost,
+            own_funds=self.approved_own_funds,
+            third_party_funds=self.approved_third_party_funds,
+            grant=self.granted_amount,
+            adjustment=self.financing_adjustment,
+        )
 
     @property
     def is_draft(self) -> bool:

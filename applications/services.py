@@ -42,6 +42,7 @@ from .eligibility import (
     frozen_round,
     municipality_label,
 )
+from .financing import approved_plan
 from .models import (
     FINANCING_FIELDS,
     SECTION_FIELDS,
@@ -1099,10 +1100,34 @@ def _before_approve(app, actor, message, data, now):
                 ]
             }
         )
-    app.granted_amount = amount
+    plan = approved_plan(
+        total_cost=app.total_cost,
+        own_funds=app.own_funds,
+        third_party_funds=app.third_party_funds,
+        grant=amount,
+        adjustment=(data or {}).get("financing_adjustment"),
+    )
+    app.granted_amount = plan.grant
+    app.approved_total_cost = plan.total_cost
+    app.approved_own_funds = plan.own_funds
+    app.approved_third_party_funds = plan.third_party_funds
+    app.financing_adjustment = plan.adjustment
     app.decided_at = now
     app.decision_reason = message
-    return ["granted_amount", "decided_at", "decision_reason"], {"granted_amount": amount}
+    fields = [
+        "granted_amount", "approved_total_cost", "approved_own_funds",
+        "approved_third_party_funds", "financing_adjustment", "decided_at", "decision_reason",
+    ]  # fmt: skip
+    return fields, {
+        "granted_amount": amount,
+        "financing_adjustment": plan.adjustment,
+        "approved_plan": {
+            "total_cost": str(plan.total_cost),
+            "own_funds": str(plan.own_funds),
+            "third_party_funds": str(plan.third_party_funds),
+            "grant": str(plan.grant),
+        },
+    }
 
 
 def _before_reject(app, actor, message, data, now):
@@ -1274,14 +1299,21 @@ def application_request_items(
 
 
 def application_approve(
-    *, application: Application, user, granted_amount: Decimal, reason: str = ""
+    *,
+    application: Application,
+    user,
+    granted_amount: Decimal,
+    financing_adjustment: str = "",
+    reason: str = "",
 ) -> Application:
+    """Approve ``granted_amount``; below the requested gap ``financing_adjustment`` says how
+    the approved financing plan balances (``financing.FinancingAdjustment``)."""
     return application_transition(
         application=application,
         action=Action.APPROVE,
         actor=user,
         message=reason,
-        data={"granted_amount": granted_amount},
+        data={"granted_amount": granted_amount, "financing_adjustment": financing_adjustment},
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from applications.financing import FinancingAdjustment, approved_plan
 from applications.models import Section
 from applications.workflow import Status
 from wir_portal.forms import GermanDecimalField, KernFormMixin
@@ -332,6 +334,25 @@ class ApproveForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
                     "Betrag."),
         error_messages={"required": _("Bitte geben Sie den bewilligten Betrag an.")},
     )  # fmt: skip
+    financing_adjustment = forms.ChoiceField(
+        label=_("Ausgleich des Finanzierungsplans"),
+        required=False,
+        choices=[
+            (
+                FinancingAdjustment.REDUCE_COST,
+                _("Zuwendungsfähige Gesamtkosten verringern (Eigen- und Drittmittel bleiben)"),
+            ),
+            (
+                FinancingAdjustment.RAISE_OWN_FUNDS,
+                _("Eigenmittel erhöhen (die Gesamtkosten bleiben)"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Nur wenn weniger als der Fehlbedarf bewilligt wird: Der bewilligte "
+            "Finanzierungsplan muss ausgeglichen sein. Er steht im Zuwendungsbescheid."
+        ),
+    )
     reason = forms.CharField(
         label=_("Begründung"),
         required=False,
@@ -341,6 +362,29 @@ class ApproveForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
     )
     submit_label = _("Bewilligen")
     submit_name = "approve"
+
+    def __init__(self, *args, application, **kwargs):
+        self.application = application
+        self.plan = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        """The approved financing plan that results (shown before the decision is made)."""
+        cleaned = super().clean()
+        amount = cleaned.get("granted_amount")
+        if amount is not None and not self.errors:
+            app = self.application
+            try:
+                self.plan = approved_plan(
+                    total_cost=app.total_cost,
+                    own_funds=app.own_funds,
+                    third_party_funds=app.third_party_funds,
+                    grant=amount,
+                    adjustment=cleaned.get("financing_adjustment"),
+                )
+            except ValidationError as exc:
+                self.add_service_errors(exc)
+        return cleaned
 
 
 class RejectForm(ServiceErrorsMixin, KernFormMixin, forms.Form):

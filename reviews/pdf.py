@@ -7,10 +7,12 @@ file instead of adding one, and mailed to the applicant once."""
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from applications.financing import ApprovedPlan, FinancingAdjustment
 from applications.models import Application, ApplicationEvent, DocumentKind, GeneratedDocument
 from applications.services import document_store
 from applications.workflow import Action, Status
@@ -43,10 +45,25 @@ def decision_event(application: Application) -> ApplicationEvent | None:
     )
 
 
+def _adjustment_amount(application: Application, plan: ApprovedPlan | None) -> Decimal | None:
+    """By how much the approved plan differs from the applied one (cost down, or own funds
+    up)."""
+    if plan is None:
+        return None
+    if plan.adjustment == FinancingAdjustment.REDUCE_COST:
+        return application.total_cost - plan.total_cost
+    if plan.adjustment == FinancingAdjustment.RAISE_OWN_FUNDS:
+        return plan.own_funds - application.own_funds
+    return None
+
+
 def decision_context(application: Application) -> dict:
     event = decision_event(application)
     decided_at = timezone.localtime(application.decided_at or timezone.now())
+    plan = application.approved_plan if application.status == Status.APPROVED else None
     return {
+        "plan": plan,
+        "adjustment_amount": _adjustment_amount(application, plan),
         "application": application,
         "round": application.round,
         "approved": application.status == Status.APPROVED,

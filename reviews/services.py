@@ -744,13 +744,25 @@ def application_mark_ready(*, application: Application, user) -> Application:
 
 @transaction.atomic
 def decision_approve(
-    *, application: Application, user, granted_amount: Decimal, reason: str = ""
+    *,
+    application: Application,
+    user,
+    granted_amount: Decimal,
+    financing_adjustment: str = "",
+    reason: str = "",
 ) -> Application:
-    """Approve (granted amount > 0, at most the requested grant and the round's maximum); the
-    Zuwendungsbescheid is rendered and mailed by a Celery task after the commit."""
+    """Approve (granted amount > 0, at most the requested grant, the round's maximum and the
+    gap of the financing plan). Below the gap ``financing_adjustment`` (``FinancingAdjustment``)
+    says whether the eligible cost falls or the own funds rise; the balanced plan that results
+    is stored with the decision. The Zuwendungsbescheid is rendered and mailed by a Celery task
+    after the commit."""
     _require_manager(user)
     app = application_services.application_approve(
-        application=application, user=user, granted_amount=granted_amount, reason=reason
+        application=application,
+        user=user,
+        granted_amount=granted_amount,
+        financing_adjustment=financing_adjustment,
+        reason=reason,
     )
     _on_commit("render_decision_letter", app.pk)
     return app

@@ -600,6 +600,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     )
     approve_form = ApproveForm(
         request.POST if "approve" in request.POST else None,
+        application=application,
         prefix="approve",
         initial={"granted_amount": min(application.requested_grant, application.round.max_grant)},
     )
@@ -611,6 +612,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application,
                     user=request.user,
                     granted_amount=approve_form.cleaned_data["granted_amount"],
+                    financing_adjustment=approve_form.cleaned_data["financing_adjustment"],
                     reason=approve_form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
@@ -653,9 +655,32 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reject": can_reject,
             "can_mark_ready": application.status == Status.IN_REVIEW,
             "stats": stats,
+            "approved_plan": application.approved_plan,
+            "approved_plan_rows": _plan_rows(application.approved_plan),
+            "applied_plan_rows": [
+                (_("Zuwendungsfähige Gesamtkosten"), application.total_cost),
+                (_("Eigenmittel"), application.own_funds),
+                (_("Drittmittel"), application.third_party_funds),
+                (_("Beantragte Zuwendung"), application.requested_grant),
+                (
+                    _("Fehlbedarf (Gesamtkosten − Eigen- und Drittmittel)"),
+                    application.financing_gap,
+                ),
+            ],  # fmt: skip
             "letter": application.documents.filter(kind=DocumentKind.DECISION).first(),
         },
     )
+
+
+def _plan_rows(plan) -> list[tuple[str, object]]:
+    if plan is None:
+        return []
+    return [
+        (_("Zuwendungsfähige Gesamtkosten"), plan.total_cost),
+        (_("Eigenmittel"), plan.own_funds),
+        (_("Drittmittel"), plan.third_party_funds),
+        (_("Bewilligte Zuwendung"), plan.grant),
+    ]
 
 
 def _service_errors_to(form, exc: ValidationError) -> None:

@@ -307,7 +307,11 @@ def test_full_life_with_item_request(funding_round, lead, applicant, case_office
     app = application_transition(application=app, action=Action.PASS_CHECK, actor=case_officer)
     app = application_transition(application=app, action=Action.MARK_READY, actor=case_officer)
     app = application_approve(
-        application=app, user=case_officer, granted_amount=Decimal("17500.00"), reason="Gut."
+        application=app,
+        user=case_officer,
+        granted_amount=Decimal("17500.00"),
+        financing_adjustment="reduce_cost",
+        reason="Gut.",
     )
     assert app.status == Status.APPROVED
     assert app.granted_amount == Decimal("17500.00")

@@ -47,6 +47,7 @@ def decided(round_, criteria, *, approve: bool):
             application=app,
             user=case_officer,
             granted_amount=Decimal("15000.00"),
+            financing_adjustment="reduce_cost",
             reason="Ein überzeugendes Beteiligungskonzept.",
         )
     else:

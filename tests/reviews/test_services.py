@@ -407,6 +407,7 @@ def test_approve_enqueues_the_letter_after_commit(
             application=in_review,
             user=case_officer,
             granted_amount=Decimal("15000.00"),
+            financing_adjustment="raise_own_funds",
             reason="Überzeugend.",
         )
     assert published == []  # nothing before the commit

@@ -383,11 +383,29 @@ def test_decision_page_mark_ready_and_approve(
         url, {"approve-granted_amount": "18.500,00", "approve": "1"}
     )  # more than requested
     assert response.status_code == 200 and "nicht übersteigen" in response.content.decode()
+    # less than the gap: the officer must say how the financing plan balances (issue 9.4)
+    response = client.post(url, {"approve-granted_amount": "16.000", "approve": "1"})
+    assert response.status_code == 200
+    assert "2.000,00 € unter dem Fehlbedarf" in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.status == Status.READY_FOR_DECISION
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(url, {"approve-granted_amount": "16.000", "approve": "1"})
+        response = client.post(
+            url,
+            {
+                "approve-granted_amount": "16.000",
+                "approve-financing_adjustment": "raise_own_funds",
+                "approve": "1",
+            },
+        )
     assert response.status_code == 302 and len(callbacks) == 1
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED and in_review.granted_amount == Decimal("16000")
+    assert (in_review.approved_total_cost, in_review.approved_own_funds) == (
+        Decimal("20000.00"), Decimal("4000.00"),
+    )  # fmt: skip
+    html = client.get(url).content.decode()
+    assert "Bewilligter Finanzierungsplan" in html and "4.000,00" in html
 
 
 def test_decision_page_reject_needs_reason(client, login, case_officer, in_review):
