@@ -42,6 +42,11 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
+    path(
+        "<int:pk>/anlagen/<int:attachment_pk>/entfernen/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("<int:pk>/dokumente/", views.document_status, name="documents"),
     path("<int:pk>/dokumente/<str:kind>.pdf", views.document_download, name="document"),
     path("partnerschaft/<int:partner_pk>/", views.partner_respond, name="partner_respond"),

@@ -546,15 +546,10 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not permissions.can_edit(request.user, application, section):
             return _section_closed(request, application)
-        if "remove_attachment" in request.POST:
-            return _remove_item(
-                request,
-                application.attachments,
-                request.POST["remove_attachment"],
-                lambda item: services.attachment_remove(attachment=item, user=request.user),
-                done=_("Die Anlage wurde entfernt."),
-                back="applications:attachments",
-            )
+        if "remove_attachment" in request.POST:  # removing is confirmed on its own page
+            raw = request.POST["remove_attachment"]
+            item = get_object_or_404(application.attachments, pk=int(raw) if raw.isdigit() else 0)
+            return redirect("applications:attachment_remove", pk, item.pk)
         form = AttachmentForm(request.POST, request.FILES, max_mb=max_mb)
         if form.is_valid():
             try:
@@ -590,6 +585,30 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
             required_kinds=required,
             next_url=_next_section_url(application, section),
         ),
+    )
+
+
+@login_required
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Removing an attachment cannot be undone: GET shows what will be removed, the POST with
+    ``confirm`` removes it."""
+    section = Section.ATTACHMENTS
+    application = _editable_application(request, pk, section)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    if not permissions.can_edit(request.user, application, section):
+        return _section_closed(request, application)
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            services.attachment_remove(attachment=attachment, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            _show_errors(request, exc)
+        else:
+            messages.success(request, _("Die Anlage wurde entfernt."))
+        return redirect("applications:attachments", pk)
+    return render(
+        request,
+        "applications/attachment_remove.html",
+        {"application": application, "attachment": attachment},
     )
 
 

@@ -589,8 +589,10 @@ def review_reopen(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
 # Decisions --------------------------------------------------------------------------------------
 @manager_required
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    """Item 8: mark ready, approve with an amount (the requested one by default) or reject
-    with a reason. The letter follows from a Celery task."""
+    """Item 8: mark ready, approve with an amount (the requested one by default) and the way
+    the financing plan balances, or reject with a reason. Approving and rejecting cannot be
+    undone, so a valid form first shows a confirmation page (what will happen, the approved
+    plan); only its POST with ``confirm`` decides. The letter follows from a Celery task."""
     application = selectors.rp_application_get(user=request.user, pk=pk)
     can_approve = application.status == Status.READY_FOR_DECISION
     can_reject = application.status in (
@@ -605,8 +607,11 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"granted_amount": min(application.requested_grant, application.round.max_grant)},
     )
     reject_form = RejectForm(request.POST if "reject" in request.POST else None, prefix="reject")
+    confirmed = "confirm" in request.POST
     if request.method == "POST":
         if "approve" in request.POST and approve_form.is_valid():
+            if not confirmed:
+                return _decision_confirm(request, application, approve_form, approve=True)
             try:
                 services.decision_approve(
                     application=application,
@@ -625,6 +630,8 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 return redirect("reviews:decision", pk)
         elif "reject" in request.POST and reject_form.is_valid():
+            if not confirmed:
+                return _decision_confirm(request, application, reject_form, approve=False)
             try:
                 services.decision_reject(
                     application=application,
@@ -668,6 +675,26 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             ],  # fmt: skip
             "letter": application.documents.filter(kind=DocumentKind.DECISION).first(),
+        },
+    )
+
+
+def _decision_confirm(request, application, form, *, approve: bool) -> HttpResponse:
+    """The confirmation step of an approval or a rejection: what will happen, and the form's
+    input again (hidden) with a button that posts it with ``confirm``."""
+    return render(
+        request,
+        "reviews/decision_confirm.html",
+        {
+            "application": application,
+            "nav": _application_nav(application, request.user, "decision"),
+            "approve": approve,
+            "form": form,
+            "action_name": "approve" if approve else "reject",
+            "amount": form.cleaned_data.get("granted_amount"),
+            "plan": form.plan if approve else None,
+            "plan_rows": _plan_rows(form.plan) if approve else [],
+            "reason": form.cleaned_data["reason"],
         },
     )
 

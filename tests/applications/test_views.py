@@ -332,6 +332,36 @@ def test_upload_of_a_pdf_with_javascript_is_refused_and_the_choice_kept(client, 
     assert not draft.attachments.exists()
 
 
+def test_removing_an_attachment_asks_for_confirmation_first(client, complete_draft, staff):
+    """Issue 9.15: the table links to a confirmation page; only its POST with ``confirm``
+    removes the file."""
+    attachment = complete_draft.attachments.first()
+    count = complete_draft.attachments.count()
+    confirm = reverse("applications:attachment_remove", args=[complete_draft.pk, attachment.pk])
+    # staff of another municipality never see it
+    login(client, staff_for(MunicipalityFactory()))
+    assert client.post(confirm, {"confirm": "1"}).status_code == 404
+    assert client.get(confirm).status_code == 404
+    assert complete_draft.attachments.count() == count
+    client.logout()
+    login(client, staff)
+    page = reverse("applications:attachments", args=[complete_draft.pk])
+    assert f'href="{confirm}"' in client.get(page).content.decode()
+    # the old one-click POST of the table only leads to the confirmation page
+    response = client.post(page, {"remove_attachment": str(attachment.pk)})
+    assert response.status_code == 302 and response.url == confirm
+    html = client.get(confirm).content.decode()
+    assert "wirklich entfernen" in html and attachment.original_name in html
+    assert "Ja, Anlage entfernen" in html
+    assert client.post(confirm, {}).status_code == 200  # no confirm: nothing happens
+    assert complete_draft.attachments.count() == count
+    response = client.post(confirm, {"confirm": "1"}, follow=True)
+    assert "Die Anlage wurde entfernt." in response.content.decode()
+    assert complete_draft.attachments.count() == count - 1
+    assert not complete_draft.attachments.filter(pk=attachment.pk).exists()
+    assert client.get(confirm).status_code == 404  # gone
+
+
 # Receipt --------------------------------------------------------------------------------------
 
 

@@ -173,8 +173,17 @@ def test_case_officer_and_jury_carry_an_application_to_approval(page, demo):
     expect(amount).to_have_value("18.000,00")  # the requested amount by default
     assert_no_axe_violations(page, "Entscheidung")
     amount.fill("15.000,00")
+    # less than the gap: the case officer says how the financing plan balances (issue 9.4)
+    page.get_by_label("Eigenmittel erhöhen").check()
     page.get_by_label("Begründung (freiwillig)").fill("Ein überzeugendes Beteiligungskonzept.")
     page.get_by_role("button", name="Bewilligen").click()
+    # a confirmation step with the approved plan before anything is decided (issue 9.15)
+    expect(page.get_by_role("heading", name="Bewilligung bestätigen")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Bewilligter Finanzierungsplan")
+    expect(page.locator("table")).to_contain_text("15.000,00")
+    expect(page.locator(".kern-badge").first).to_have_text("Entscheidungsreif")
+    assert_no_axe_violations(page, "Bewilligung bestätigen")
+    page.get_by_role("button", name="Bewilligung bestätigen").click()
     expect(page.locator(".kern-badge").first).to_have_text("Bewilligt")
     logout(page)
 
@@ -211,6 +220,9 @@ def test_case_officer_rejects_after_the_formal_check(page, demo):
         "Das Vorhaben ist bereits begonnen worden; eine Förderung ist ausgeschlossen."
     )
     page.get_by_role("button", name="Ablehnen").click()
+    expect(page.get_by_role("heading", name="Ablehnung bestätigen")).to_be_visible()
+    assert_no_axe_violations(page, "Ablehnung bestätigen")
+    page.get_by_role("button", name="Ablehnung bestätigen").click()
     expect(page.locator(".kern-badge").first).to_have_text("Abgelehnt")
     logout(page)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -389,15 +390,29 @@ def test_decision_page_mark_ready_and_approve(
     assert "2.000,00 € unter dem Fehlbedarf" in response.content.decode()
     in_review.refresh_from_db()
     assert in_review.status == Status.READY_FOR_DECISION
+    data = {
+        "approve-granted_amount": "16.000",
+        "approve-financing_adjustment": "raise_own_funds",
+        "approve-reason": "Überzeugend,\nmit Abstrichen bei den Kosten.",
+        "approve": "1",
+    }
+    # issue 9.15: a valid form first shows what will happen; nothing is decided yet
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(
-            url,
-            {
-                "approve-granted_amount": "16.000",
-                "approve-financing_adjustment": "raise_own_funds",
-                "approve": "1",
-            },
-        )
+        response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and callbacks == []
+    assert "Bewilligung bestätigen" in html and "16.000,00" in html
+    assert "Bewilligter Finanzierungsplan" in html and "4.000,00" in html  # own funds raised
+    assert 'name="confirm"' in html and 'name="approve-financing_adjustment"' in html
+    in_review.refresh_from_db()
+    assert in_review.status == Status.READY_FOR_DECISION and in_review.granted_amount is None
+    assert not in_review.events.filter(action="approve").exists()
+    # the confirmation posts the same input back with "confirm"
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    assert hidden["approve-granted_amount"] == "16.000"
+    assert hidden["approve-financing_adjustment"] == "raise_own_funds"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == 302 and len(callbacks) == 1
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED and in_review.granted_amount == Decimal("16000")
@@ -414,7 +429,14 @@ def test_decision_page_reject_needs_reason(client, login, case_officer, in_revie
     response = client.post(url, {"reject-reason": "", "reject": "1"})
     assert response.status_code == 200
     assert "Bitte begründen Sie die Ablehnung." in response.content.decode()
-    client.post(url, {"reject-reason": "Sozialraumbezug fehlt.", "reject": "1"})
+    data = {"reject-reason": "Sozialraumbezug fehlt.", "reject": "1"}
+    response = client.post(url, data)  # issue 9.15: the confirmation step first
+    html = response.content.decode()
+    assert response.status_code == 200 and "Ablehnung bestätigen" in html
+    assert "Sozialraumbezug fehlt." in html and 'name="confirm"' in html
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW and in_review.decided_at is None
+    assert client.post(url, {**data, "confirm": "1"}).status_code == 302
     in_review.refresh_from_db()
     assert in_review.status == Status.REJECTED
 

@@ -181,6 +181,12 @@ MATRIX: dict[str, Entry] = {
         post=logged_in(405),
         kwargs=lambda w: {"pk": w.submitted.pk, "attachment_pk": w.attachment.pk},
     ),
+    "applications:attachment_remove": Entry(
+        get=only([STAFF], OK),
+        post=only([STAFF], REDIRECT),  # confirmed: removed, back to the attachments
+        kwargs=lambda w: {"pk": w.draft.pk, "attachment_pk": w.draft.attachments.first().pk},
+        post_data={"confirm": "1"},
+    ),
     "applications:documents": Entry(
         get=only([STAFF, PARTNER, CASE_OFFICER, ADMIN], OK),
         post=logged_in(405),

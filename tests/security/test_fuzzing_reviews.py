@@ -101,15 +101,17 @@ def test_bulk_assignment(rp, per_application, reviewers):
 
 
 @FUZZ
-@given(amount=numbers, reason=hostile, which=st.sampled_from(["approve", "reject"]))
-def test_decision(rp, amount, reason, which):
+@given(amount=numbers, reason=hostile, which=st.sampled_from(["approve", "reject"]),
+       adjustment=st.sampled_from(["", "reduce_cost", "raise_own_funds", "<x>"]),
+       confirm=st.booleans())  # fmt: skip
+def test_decision(rp, amount, reason, which, adjustment, confirm):
     client, application, _ = rp
     before = state(application)
-    response = client.post(
-        reverse("reviews:decision", args=[application.pk]),
-        {which: "1", "approve-granted_amount": amount, "approve-reason": reason,
-         "reject-reason": reason},
-    )  # fmt: skip
+    data = {which: "1", "approve-granted_amount": amount, "approve-reason": reason,
+            "approve-financing_adjustment": adjustment, "reject-reason": reason}  # fmt: skip
+    if confirm:  # without it, a valid form only shows the confirmation step
+        data["confirm"] = "1"
+    response = client.post(reverse("reviews:decision", args=[application.pk]), data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert state(application) == before
