@@ -610,7 +610,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     confirmed = "confirm" in request.POST
     if request.method == "POST":
         if "approve" in request.POST and approve_form.is_valid():
-            if not confirmed:
+            if not confirmed and can_approve:  # otherwise the service says why not
                 return _decision_confirm(request, application, approve_form, approve=True)
             try:
                 services.decision_approve(
@@ -630,7 +630,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 return redirect("reviews:decision", pk)
         elif "reject" in request.POST and reject_form.is_valid():
-            if not confirmed:
+            if not confirmed and can_reject:
                 return _decision_confirm(request, application, reject_form, approve=False)
             try:
                 services.decision_reject(

@@ -147,3 +147,16 @@ def test_approved_plan_function(grant, adjustment, expected):
     )  # fmt: skip
     assert (plan.total_cost, plan.own_funds, plan.third_party_funds) == tuple(map(D, expected))
     assert plan.balanced and plan.grant <= plan.gap
+
+
+def test_the_applicant_sees_the_approved_plan(client, login, ready, case_officer, applicant):
+    from django.urls import reverse
+
+    services.decision_approve(
+        application=ready, user=case_officer, granted_amount=D("18000.00"),
+        financing_adjustment=FinancingAdjustment.RAISE_OWN_FUNDS,
+    )  # fmt: skip
+    login(client, applicant)
+    html = client.get(reverse("applications:detail", args=[ready.pk])).content.decode()
+    assert "Bewilligter Finanzierungsplan" in html
+    assert "Eigenmittel 3.000,00" in html and "Eigenmittel erhöhen" in html
