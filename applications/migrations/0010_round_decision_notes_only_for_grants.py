@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_bundles'),
+        ('applications', '0009_bundlejob_redispatched_at'),
     ]
 
     operations = [

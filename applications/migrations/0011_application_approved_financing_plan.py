@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0006_round_decision_notes_only_for_grants'),
+        ('applications', '0010_round_decision_notes_only_for_grants'),
         ('municipalities', '0002_territory_date'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
