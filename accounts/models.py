@@ -64,6 +64,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("E-Mail-Adresse bestätigt am"), null=True, blank=True
     )
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    # Wrong second-factor codes in a row (accounts.services.second_factor_verify). Kept in
+    # the database, not the cache, so that logging in works while Redis is down.
+    otp_failures = models.PositiveSmallIntegerField(
+        _("falsche Sicherheitscodes in Folge"), default=0, editable=False
+    )
+    otp_last_failure_at = models.DateTimeField(
+        _("letzter falscher Sicherheitscode"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

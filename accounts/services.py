@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -408,18 +407,51 @@ def recovery_codes_generate(*, user: User) -> list[str]:
     return codes
 
 
-def _otp_failure_key(user: User) -> str:
-    return f"accounts:otp-failures:{user.pk}"
+def _otp_failures_now(user: User) -> int:
+    """Wrong codes in a row, counted from the database; a run older than
+    ``WIR_OTP_LOCKOUT_MINUTES`` (since its last miss) no longer counts."""
+    row = User.objects.filter(pk=user.pk).values("otp_failures", "otp_last_failure_at").first()
+    if not row or row["otp_last_failure_at"] is None:
+        return 0
+    window = timedelta(minutes=settings.WIR_OTP_LOCKOUT_MINUTES)
+    if row["otp_last_failure_at"] <= timezone.now() - window:
+        return 0
+    return row["otp_failures"]
 
 
 def otp_is_locked(user: User) -> bool:
-    return (cache.get(_otp_failure_key(user)) or 0) >= settings.WIR_OTP_FAILURE_LIMIT
+    """Codes from the authenticator app are refused (recovery codes may still work)."""
+    return _otp_failures_now(user) >= settings.WIR_OTP_FAILURE_LIMIT
+
+
+def otp_recovery_is_locked(user: User) -> bool:
+    """Even recovery codes are refused: as many misses again while the app code was locked."""
+    return _otp_failures_now(user) >= 2 * settings.WIR_OTP_FAILURE_LIMIT
+
+
+def _otp_failure_record(user: User) -> int:
+    """Counts one wrong code; returns the number of wrong codes in a row."""
+    with transaction.atomic():
+        row = User.objects.select_for_update().only("pk").get(pk=user.pk)
+        failures = _otp_failures_now(row) + 1
+        User.objects.filter(pk=user.pk).update(
+            otp_failures=min(failures, 32767), otp_last_failure_at=timezone.now()
+        )
+    return failures
+
+
+def _otp_failures_reset(user: User) -> None:
+    User.objects.filter(pk=user.pk).exclude(otp_failures=0, otp_last_failure_at=None).update(
+        otp_failures=0, otp_last_failure_at=None
+    )
 
 
 @dataclass(frozen=True)
 class SecondFactorResult:
     device: object | None
     locked: bool = False
+    recovery_locked: bool = False
+    refused_while_locked: bool = False
 
 
 def second_factor_verify(
@@ -427,30 +459,40 @@ def second_factor_verify(
 ) -> SecondFactorResult:
     """Checks a code from the authenticator app or a recovery code (used up on success).
 
-    ``WIR_OTP_FAILURE_LIMIT`` wrong codes in a row lock the second factor for
-    ``WIR_OTP_LOCKOUT_MINUTES``; while locked, not even a right code is accepted."""
-    if otp_is_locked(user):
-        return SecondFactorResult(device=None, locked=True)
+    ``WIR_OTP_FAILURE_LIMIT`` wrong codes in a row lock the app codes for
+    ``WIR_OTP_LOCKOUT_MINUTES``; while locked, not even a right app code is accepted, but a
+    recovery code is, until as many wrong codes again lock the second factor completely.
+    Every code is checked as soon as it arrives (django-otp's own back-off is off, see
+    settings), so a right code is never refused because a wrong one came just before it."""
     token = (token or "").strip().replace(" ", "").replace("-", "").lower()
+    is_recovery = bool(token) and not token.isdigit()
+    failures = _otp_failures_now(user)
+    limit = settings.WIR_OTP_FAILURE_LIMIT
+    if failures >= 2 * limit or (failures >= limit and not is_recovery):
+        return SecondFactorResult(
+            device=None,
+            locked=True,
+            recovery_locked=failures >= 2 * limit,
+            refused_while_locked=bool(token),
+        )
     device = None
     if token:
         with transaction.atomic():
-            candidates = TOTPDevice.objects.filter(user=user, confirmed=True)
-            if not token.isdigit():
+            if is_recovery:
                 candidates = StaticDevice.objects.filter(user=user, confirmed=True)
+            else:
+                candidates = TOTPDevice.objects.filter(user=user, confirmed=True)
             for candidate in candidates.select_for_update():
                 if candidate.verify_token(token):
                     device = candidate
                     break
     if device is not None:
-        cache.delete(_otp_failure_key(user))
+        _otp_failures_reset(user)
         login_event_record(kind=LoginEventKind.OTP_VERIFIED, request=request, user=user)
         return SecondFactorResult(device=device)
-    key = _otp_failure_key(user)
-    timeout = settings.WIR_OTP_LOCKOUT_MINUTES * 60
-    cache.add(key, 0, timeout)
-    failures = cache.incr(key)
-    cache.touch(key, timeout)
+    failures = _otp_failure_record(user)
     login_event_record(kind=LoginEventKind.OTP_FAILED, request=request, user=user)
     logger.warning("second factor failed for user %s (%s in a row)", user.pk, failures)
-    return SecondFactorResult(device=None, locked=failures >= settings.WIR_OTP_FAILURE_LIMIT)
+    return SecondFactorResult(
+        device=None, locked=failures >= limit, recovery_locked=failures >= 2 * limit
+    )

@@ -95,11 +95,37 @@ class LoginView(auth_views.LoginView):
         return url
 
 
+def _second_factor_form(request: HttpRequest, *, locked: bool, bound: bool = True) -> TokenForm:
+    """The code field; while app codes are locked, a field for a recovery code instead."""
+    data = request.POST if bound and request.method == "POST" else None
+    if locked:
+        form = TokenForm(
+            data,
+            submit_label=_("Mit Wiederherstellungscode anmelden"),
+            help_text=_(
+                "Einer der zehn Codes, die Sie bei der Einrichtung erhalten und aufbewahrt "
+                "haben, z. B. „abcd2345“. Jeder Code gilt nur einmal."
+            ),
+        )
+        form.fields["token"].label = _("Wiederherstellungscode")
+        form.fields["token"].widget.attrs.update(inputmode="text", autocomplete="off")
+        return form
+    return TokenForm(
+        data,
+        submit_label=_("Anmeldung bestätigen"),
+        help_text=_(
+            "Der sechsstellige Code aus Ihrer Authenticator-App oder einer Ihrer "
+            "Wiederherstellungscodes."
+        ),
+    )
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    """Second step: a code from the authenticator app or a recovery code."""
+    """Second step: a code from the authenticator app or a recovery code. While app codes
+    are locked after too many misses, the page offers a field for a recovery code."""
     user = request.user
     next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if is_verified(user):
@@ -107,15 +133,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not selectors.has_two_factor(user):
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={next_url}")
     locked = services.otp_is_locked(user)
-    form = TokenForm(
-        request.POST if request.method == "POST" else None,
-        submit_label=_("Anmeldung bestätigen"),
-        help_text=_(
-            "Der sechsstellige Code aus Ihrer Authenticator-App oder einer Ihrer "
-            "Wiederherstellungscodes."
-        ),
-    )
-    if request.method == "POST" and not locked and form.is_valid():
+    recovery_locked = locked and services.otp_recovery_is_locked(user)
+    form = _second_factor_form(request, locked=locked)
+    if request.method == "POST" and not recovery_locked and form.is_valid():
         result = services.second_factor_verify(
             user=user, token=form.cleaned_data["token"], request=request
         )
@@ -132,15 +152,30 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     % {"count": left},
                 )
             return redirect(next_url)
-        locked = result.locked
+        was_locked, locked, recovery_locked = locked, result.locked, result.recovery_locked
         if not locked:
             form.add_error("token", _("Der Code ist nicht richtig oder abgelaufen."))
+        elif not was_locked:
+            # The lock starts now: offer the recovery-code field, empty.
+            form = _second_factor_form(request, locked=True, bound=False)
+        elif result.refused_while_locked and not recovery_locked:
+            # An app code while app codes are locked: not checked, not counted.
+            form.add_error(
+                "token",
+                _(
+                    "Während der Sperre können Sie sich nur mit einem Wiederherstellungscode "
+                    "anmelden."
+                ),
+            )
+        elif not recovery_locked:
+            form.add_error("token", _("Der Wiederherstellungscode ist nicht richtig."))
     return render(
         request,
         "accounts/two_factor_verify.html",
         {
             "form": form,
             "locked": locked,
+            "recovery_locked": recovery_locked,
             "next": next_url,
             "lockout_minutes": settings.WIR_OTP_LOCKOUT_MINUTES,
         },

@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,14 +32,6 @@ def login(client, user):
 
 def verify(client, token):
     return client.post(VERIFY, {"token": token, "next": "/konto/"})
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff(settings):
-    """django-otp's exponential back-off (1 s, 2 s, …) is tested by django-otp; here the
-    portal's own lockout after WIR_OTP_FAILURE_LIMIT misses is what counts."""
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
 @pytest.mark.parametrize("factory", [CaseOfficerFactory, ReviewerFactory, AdminFactory])
@@ -173,3 +167,110 @@ def test_replacing_the_app_needs_the_old_factor_first(client):
     login(client, user)
     response = client.get(SETUP)
     assert response.status_code == 302 and response.url.startswith(VERIFY)
+
+
+def test_a_right_code_right_after_a_wrong_one_is_accepted(client, settings):
+    """Issue 9.14: the project's settings, no sleeping: the right code typed within a second
+    of a typo logs in, and only the typo counts as a miss."""
+    user = CaseOfficerFactory()
+    device = totp_device(user)
+    for _ in range(2):
+        login(client, user)
+        assert verify(client, wrong_code(device)).status_code == 200
+        response = verify(client, totp_code(device, steps=1))
+        assert response.status_code == 302 and response.url == "/konto/"
+        assert client.get(reverse("accounts:profile")).status_code == 200
+        client.post(reverse("accounts:logout"))
+        device.refresh_from_db()
+        device.last_t = -1  # the next round may use the same time step again
+        device.save()
+    failed = LoginEvent.objects.filter(user=user, kind=LoginEventKind.OTP_FAILED).count()
+    assert failed == 2
+    user.refresh_from_db()
+    assert user.otp_failures == 0
+
+
+def test_the_lock_page_takes_a_recovery_code(client, settings):
+    """Issue 9.14: the lock page names the recovery code and has a field for it."""
+    user = CaseOfficerFactory()
+    device = totp_device(user, recovery=True)
+    login(client, user)
+    for _ in range(settings.WIR_OTP_FAILURE_LIMIT):
+        response = verify(client, wrong_code(device))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Zu viele falsche Codes" in html
+    assert "Wiederherstellungscode" in html and 'name="token"' in html
+    assert "Mit Wiederherstellungscode anmelden" in html
+    # An app code is not taken while the lock lasts, and says so.
+    response = verify(client, totp_code(device))
+    assert response.status_code == 429
+    assert "nur mit einem Wiederherstellungscode" in response.content.decode()
+    # A wrong recovery code is a miss; a right one logs in.
+    response = verify(client, "aaaa2222")
+    assert response.status_code == 429
+    assert "Der Wiederherstellungscode ist nicht richtig" in response.content.decode()
+    response = verify(client, device.recovery_codes[0])
+    assert response.status_code == 302 and response.url == "/konto/"
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_wrong_recovery_codes_during_the_lock_lock_completely(client, settings):
+    user = CaseOfficerFactory()
+    device = totp_device(user, recovery=True)
+    login(client, user)
+    for _ in range(settings.WIR_OTP_FAILURE_LIMIT):
+        verify(client, wrong_code(device))
+    for _ in range(settings.WIR_OTP_FAILURE_LIMIT):
+        response = verify(client, "aaaa2222")
+    html = response.content.decode()
+    assert response.status_code == 429 and "vollständig gesperrt" in html
+    assert 'name="token"' not in html
+    assert verify(client, device.recovery_codes[0]).status_code == 429
+
+
+def test_the_second_factor_lock_ends_after_the_lockout_time(client, settings):
+    user = CaseOfficerFactory()
+    device = totp_device(user)
+    login(client, user)
+    for _ in range(settings.WIR_OTP_FAILURE_LIMIT):
+        verify(client, wrong_code(device))
+    assert verify(client, totp_code(device)).status_code == 429
+    user.refresh_from_db()
+    user.otp_last_failure_at -= timezone.timedelta(minutes=settings.WIR_OTP_LOCKOUT_MINUTES)
+    user.save(update_fields=["otp_last_failure_at"])
+    response = verify(client, totp_code(device))
+    assert response.status_code == 302
+
+
+def test_login_with_second_factor_while_redis_is_down(client, settings, private_redis):
+    """Issue 10.2: the cache (Redis) is down; case officers still log in with both factors,
+    and wrong codes still lock, because the counter lives in the database."""
+    officer = CaseOfficerFactory()
+    device = totp_device(officer)
+    other = CaseOfficerFactory()
+    other_device = totp_device(other)
+    private_redis.stop()
+
+    response = login(client, officer)
+    assert response.status_code == 302 and response.url.startswith(VERIFY)
+    assert verify(client, wrong_code(device)).status_code == 200
+    response = verify(client, totp_code(device))
+    assert response.status_code == 302 and response.url == "/konto/"
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+    other_client = Client()
+    login(other_client, other)
+    for _ in range(settings.WIR_OTP_FAILURE_LIMIT):
+        response = verify(other_client, wrong_code(other_device))
+    assert response.status_code == 429
+    assert "Zu viele falsche Codes" in response.content.decode()
+
+    # Redis comes back: nothing changes for the people logging in.
+    private_redis.start()
+    client.post(reverse("accounts:logout"))
+    login(client, officer)
+    device.refresh_from_db()
+    response = verify(client, totp_code(device, steps=1))
+    assert response.status_code == 302
+    assert verify(other_client, totp_code(other_device)).status_code == 429

@@ -162,11 +162,13 @@ WIR_INVITATION_DAYS = env.int("WIR_INVITATION_DAYS", default=14)
 WIR_REGISTRATION_CONFIRM_DAYS = env.int("WIR_REGISTRATION_CONFIRM_DAYS", default=3)
 
 # Two-factor authentication (django-otp): required for case officers, reviewers and admins.
-# Besides django-otp's own exponential back-off, WIR_OTP_FAILURE_LIMIT wrong codes in a row
-# lock the second factor of that person for WIR_OTP_LOCKOUT_MINUTES.
+# WIR_OTP_FAILURE_LIMIT wrong codes in a row lock the app codes of that person for
+# WIR_OTP_LOCKOUT_MINUTES (counted in the database); recovery codes still work until as many
+# misses again. django-otp's own back-off is off: it refused a right code typed within a
+# second of a wrong one and counted it as a miss (SECURITY.md, "Anmeldesperren").
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="WIR-Portal")
-OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
-OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 WIR_OTP_FAILURE_LIMIT = env.int("WIR_OTP_FAILURE_LIMIT", default=5)
 WIR_OTP_LOCKOUT_MINUTES = env.int("WIR_OTP_LOCKOUT_MINUTES", default=15)
 WIR_RECOVERY_CODE_COUNT = 10
