@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from municipalities.models import Membership, Municipality
 
 from . import permissions
+from .lockout import client_ip
 from .models import (
     ANONYMISED_NAME,
     Invitation,
@@ -67,17 +68,6 @@ def hash_token(token: str) -> str:
 
 
 # Login events -----------------------------------------------------------------------------
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as django-axes sees it (AXES_IPWARE_META_PRECEDENCE_ORDER)."""
-    if request is None:
-        return None
-    for key in getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"]):
-        value = request.META.get(key, "")
-        if value:
-            return value.split(",")[0].strip() or None
-    return None
 
 
 def login_event_record(

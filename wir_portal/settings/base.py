@@ -141,15 +141,22 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 
-# django-axes: repeated failed logins lock the account name and, separately, the address.
+# django-axes: repeated failed logins (accounts/lockout.py, SECURITY.md "Anmeldesperren").
+# AXES_FAILURE_LIMIT failures lock the pair (account, client address); a higher limit locks
+# one address whatever accounts it tries. Behind reverse proxies, WIR_TRUSTED_PROXY_COUNT
+# says how many; only then is the client address read from X-Forwarded-For.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+WIR_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("WIR_LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+WIR_TRUSTED_PROXY_COUNT = env.int("WIR_TRUSTED_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
