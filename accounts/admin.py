@@ -3,6 +3,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Membership
@@ -47,6 +48,11 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.email_confirmed_at is None:
+            obj.email_confirmed_at = timezone.now()  # the admin vouches for the address
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are never deleted: deactivate or anonymise them, so history stays.

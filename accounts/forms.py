@@ -125,7 +125,10 @@ class InvitationAcceptForm(SetPasswordFieldsMixin):
         return User(email=self.invitation.email, full_name=self.cleaned_data.get("full_name", ""))
 
 
-class RegistrationForm(SetPasswordFieldsMixin):
+class RegistrationForm(forms.Form):
+    """Address and name only: the password is chosen after following the link in the mail
+    (``RegistrationConfirmForm``), so only who reads the address can set it."""
+
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
         help_text=_("Ihre dienstliche E-Mail-Adresse bei der Kommune."),
@@ -134,17 +137,29 @@ class RegistrationForm(SetPasswordFieldsMixin):
     full_name = forms.CharField(
         label=_("Ihr Name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    field_order = ["email", "full_name", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Registrieren"))
 
+
+class RegistrationConfirmForm(SetPasswordFieldsMixin):
+    """Following the link from the mail: name (as registered, can be corrected) and the
+    password of the new account."""
+
+    full_name = forms.CharField(
+        label=_("Ihr Name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    field_order = ["full_name", "password1", "password2"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        kwargs.setdefault("initial", {"full_name": user.full_name})
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("E-Mail-Adresse bestätigen und Konto anlegen"))
+
     def user_for_validation(self) -> User:
-        return User(
-            email=self.cleaned_data.get("email", ""),
-            full_name=self.cleaned_data.get("full_name", ""),
-        )
+        return User(email=self.user.email, full_name=self.cleaned_data.get("full_name", ""))
 
 
 class JoinRequestForm(forms.Form):

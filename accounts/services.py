@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -193,40 +194,62 @@ def _registration_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=REGISTRATION_SALT)
 
 
-def user_register(*, email: str, full_name: str, password: str, base_url: str) -> None:
-    """Registers municipal staff; the account works once the address is confirmed.
+def user_register(*, email: str, full_name: str, base_url: str) -> None:
+    """Registers municipal staff: an inactive account without a password, and a mail.
 
-    Says nothing about whether the address is known: an existing person gets a mail telling
-    them so (or, if never confirmed, the confirmation link again with the first password)."""
+    The password is chosen only after following the link in the mail
+    (``registration_confirm``), so nobody can activate a password for an address they do
+    not read. The answer says nothing about whether the address is known, and takes the
+    same work either way: one lookup-or-insert, no password hashing, and one mail handed to
+    the queue after the commit (a new or never confirmed account gets the confirmation
+    link, a confirmed one a note that it exists)."""
     email = User.objects.normalize_email(email).lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is None:
-        user = User(email=email, full_name=full_name.strip(), role=Role.MUNICIPAL_STAFF)
-        user.is_active = False
-        password_validation.validate_password(password, user)
-        user.set_password(password)
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError:  # the same address registered at the same moment
-            return
-        existing, template = user, "registration_confirm"
-    elif not (existing.email_confirmed_at or existing.is_active or existing.anonymised_at):
-        template = "registration_confirm"
-    else:
-        template = "registration_exists"
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            email__iexact=email,
+            defaults={
+                "email": email,
+                "full_name": full_name.strip(),
+                "role": Role.MUNICIPAL_STAFF,
+                "is_active": False,
+                "password": make_password(None),
+            },
+        )
+        unconfirmed = not (user.email_confirmed_at or user.is_active or user.anonymised_at)
+        template = "registration_confirm" if created or unconfirmed else "registration_exists"
+        user_id = user.pk
+        transaction.on_commit(
+            lambda: _registration_mail_enqueue(user_id, template, base_url), robust=True
+        )
+
+
+def _registration_mail_enqueue(user_id: int, template: str, base_url: str) -> None:
+    from . import tasks
+
+    tasks.send_registration_mail.delay(user_id, template, base_url)
+
+
+def registration_mail_send(*, user_id: int, template: str, base_url: str) -> bool:
+    """Sends the registration mail (the Celery task calls this). ``False`` if the account
+    has meanwhile been confirmed (a confirmation link is no longer needed) or is gone."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or user.anonymised_at:
+        return False
+    if template == "registration_confirm" and user.email_confirmed_at:
+        return False
     context = {
-        "user": existing,
+        "user": user,
         "days": settings.WIR_REGISTRATION_CONFIRM_DAYS,
         "url": base_url.rstrip("/")
-        + reverse("accounts:register_confirm", args=[_registration_token(existing)]),
+        + reverse("accounts:register_confirm", args=[_registration_token(user)]),
         "reset_url": base_url.rstrip("/") + reverse("accounts:password_reset"),
     }
-    _send(to=existing.email, template=template, context=context)
+    _send(to=user.email, template=template, context=context)
+    return True
 
 
-@transaction.atomic
-def registration_confirm(*, token: str) -> User:
+def registration_user_for_token(token: str) -> User:
+    """The unconfirmed account a confirmation link belongs to, or ``InvalidLink``."""
     try:
         data = signing.loads(
             token,
@@ -237,14 +260,32 @@ def registration_confirm(*, token: str) -> User:
         raise InvalidLink(InvalidLink.EXPIRED) from None
     except signing.BadSignature:
         raise InvalidLink(InvalidLink.UNKNOWN) from None
-    user = User.objects.select_for_update().filter(pk=data.get("u"), email=data.get("e")).first()
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None or user.anonymised_at:
         raise InvalidLink(InvalidLink.UNKNOWN)
     if user.email_confirmed_at is not None:
         raise InvalidLink(InvalidLink.USED)
+    return user
+
+
+@transaction.atomic
+def registration_confirm(*, token: str, full_name: str, password: str) -> User:
+    """Confirms the address and sets name and password, chosen now by whoever holds the
+    link from the mail, i.e. the person who reads that address. Whatever an earlier
+    registration of the address set is replaced; the account becomes active."""
+    user = registration_user_for_token(token)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_confirmed_at is not None:
+        raise InvalidLink(InvalidLink.USED)
+    user.full_name = full_name.strip()
+    password_validation.validate_password(password, user)
+    user.set_password(password)
     user.email_confirmed_at = timezone.now()
     user.is_active = True
-    user.save(update_fields=["email_confirmed_at", "is_active"])
+    user.save(update_fields=["full_name", "password", "email_confirmed_at", "is_active"])
+    # Nobody could have set up a second factor before the address was confirmed.
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     return user
 
 

@@ -41,6 +41,7 @@ from .forms import (
     JoinRequestForm,
     LoginForm,
     PasswordChangeForm,
+    RegistrationConfirmForm,
     RegistrationForm,
     TokenForm,
 )
@@ -204,6 +205,9 @@ def _qr_svg(data: str) -> str:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app: QR code and secret, then one code."""
     user = request.user
+    if user.email_confirmed_at is None:
+        # A second factor binds the account to a phone: only for a confirmed address.
+        return render(request, "accounts/two_factor_unconfirmed.html", status=403)
     has_app = selectors.has_two_factor(user)
     if has_app and not is_verified(user):
         # Replacing the app needs the old second factor first.
@@ -358,24 +362,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_register(
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-                base_url=_base_url(request),
-            )
-        except ValidationError as error:
-            form.add_error("password1", error)
-        else:
-            return redirect("accounts:register_done")
+        services.user_register(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            base_url=_base_url(request),
+        )
+        return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
 
 
@@ -389,20 +387,37 @@ def register_done(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the mail. GET shows a button (mail scanners follow links); POST confirms."""
-    if request.method == "POST":
+    """The link from the mail: the person sets name and password, which confirms the
+    address. (A GET only shows the form, so mail scanners following links change nothing.)"""
+    try:
+        user = services.registration_user_for_token(token)
+    except services.InvalidLink as error:
+        return _invalid_link(request, error.reason, "registration")
+    form = RegistrationConfirmForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.registration_confirm(token=token)
+            services.registration_confirm(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
         except services.InvalidLink as error:
             return _invalid_link(request, error.reason, "registration")
-        messages.success(
-            request,
-            _("Ihre E-Mail-Adresse ist bestätigt. Bitte melden Sie sich jetzt an."),
-        )
-        return redirect("accounts:login")
-    return render(request, "accounts/register_confirm.html")
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ihre E-Mail-Adresse ist bestätigt und Ihr Passwort gespeichert. Bitte "
+                    "melden Sie sich jetzt an."
+                ),
+            )
+            return redirect("accounts:login")
+    return render(request, "accounts/register_confirm.html", {"form": form, "email": user.email})
 
 
 # Profile, memberships, join requests ------------------------------------------------------

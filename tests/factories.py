@@ -63,6 +63,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Person {n}")
     role = Role.MUNICIPAL_STAFF
     password = factory.django.Password("geheimes-passwort-123")
+    email_confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class MunicipalStaffFactory(UserFactory):

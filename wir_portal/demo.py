@@ -5,6 +5,7 @@ from base64 import b32decode
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
@@ -74,6 +75,7 @@ def seed_accounts() -> list[tuple[DemoAccount, list[str]]]:
         user.is_staff = account.is_staff
         user.is_superuser = account.is_superuser
         user.is_active = True
+        user.email_confirmed_at = user.email_confirmed_at or timezone.now()
         user.set_password(account.password)
         user.save()
         _seed_totp_device(user, account)

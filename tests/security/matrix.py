@@ -87,7 +87,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "accounts:register_done": Entry(get=everyone(OK), post=everyone(405)),
     "accounts:register_confirm": Entry(
-        get=everyone(OK), post=everyone(REDIRECT), kwargs=lambda w: {"token": w.confirm_token}
+        # POST without name and password re-shows the form with its errors.
+        get=everyone(OK),
+        post=everyone(OK),
+        kwargs=lambda w: {"token": w.confirm_token},
     ),
     "accounts:invitation_list": Entry(get=only([ADMIN], OK), post=only([ADMIN], OK)),
     "accounts:invitation_accept": Entry(

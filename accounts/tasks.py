@@ -1,0 +1,22 @@
+"""Celery tasks of the accounts app: thin, take ids, retried on transient errors."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+RETRY = {
+    "autoretry_for": (OperationalError, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
+
+
+@shared_task(name="accounts.send_registration_mail", **RETRY)
+def send_registration_mail(user_id: int, template: str, base_url: str) -> None:
+    """The confirmation link, or the note that the address already has an account."""
+    from . import services
+
+    services.registration_mail_send(user_id=user_id, template=template, base_url=base_url)
