@@ -47,7 +47,7 @@ TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
 
 
 def idle_seconds() -> int:
-    return settings.WIR_SESSION_IDLE_MINUTES * 60
+    return int(settings.WIR_SESSION_IDLE_MINUTES * 60)
 
 
 class SessionIdleTimeoutMiddleware:

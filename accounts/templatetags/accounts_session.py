@@ -8,7 +8,7 @@ register = template.Library()
 def session_timeout_config() -> dict:
     """Idle timeout and warning lead time (seconds) for static/js/session-timeout.js."""
     return {
-        "idle_seconds": settings.WIR_SESSION_IDLE_MINUTES * 60,
-        "warning_seconds": settings.WIR_SESSION_WARNING_MINUTES * 60,
+        "idle_seconds": int(settings.WIR_SESSION_IDLE_MINUTES * 60),
+        "warning_seconds": int(settings.WIR_SESSION_WARNING_MINUTES * 60),
         "warning_minutes": settings.WIR_SESSION_WARNING_MINUTES,
     }
