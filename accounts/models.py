@@ -23,9 +23,10 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("An e-mail address is required")
-        # Accounts made by an operator (createsuperuser, scripts) count as confirmed;
+        # Active accounts made by an operator (createsuperuser, scripts) count as confirmed;
         # self-registration confirms in accounts.services.registration_confirm.
-        extra.setdefault("email_confirmed_at", timezone.now())
+        if extra.get("is_active", True):
+            extra.setdefault("email_confirmed_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
