@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.outbox import outbox_enqueue
 from municipalities.models import Membership, Municipality
 
 from . import permissions
@@ -218,15 +219,9 @@ def user_register(*, email: str, full_name: str, base_url: str) -> None:
         unconfirmed = not (user.email_confirmed_at or user.is_active or user.anonymised_at)
         template = "registration_confirm" if created or unconfirmed else "registration_exists"
         user_id = user.pk
-        transaction.on_commit(
-            lambda: _registration_mail_enqueue(user_id, template, base_url), robust=True
-        )
-
-
-def _registration_mail_enqueue(user_id: int, template: str, base_url: str) -> None:
-    from . import tasks
-
-    tasks.send_registration_mail.delay(user_id, template, base_url)
+        # Owed in this transaction and sent by a worker (the outbox): the same work for a new
+        # and a known address, and no mail lost while the queue is down.
+        outbox_enqueue("accounts.send_registration_mail", user_id, template, base_url)
 
 
 def registration_mail_send(*, user_id: int, template: str, base_url: str) -> bool:
@@ -330,14 +325,30 @@ def join_request_decide(*, join_request: JoinRequest, actor: User, approve: bool
         )
     requester = join_request.user
     if requester.is_active and not requester.anonymised_at:
-        transaction.on_commit(
-            lambda: _send(
-                to=requester.email,
-                template="join_request_decided",
-                context={"join_request": join_request, "approved": approve},
-            )
-        )
+        outbox_enqueue("accounts.send_join_request_decided_mail", join_request.pk)
     return join_request
+
+
+def join_request_decided_mail_send(*, join_request_id: int) -> None:
+    """Tells the person how their request to join a municipality was decided (the task)."""
+    join_request = (
+        JoinRequest.objects.select_related("user", "municipality")
+        .filter(pk=join_request_id)
+        .first()
+    )
+    if join_request is None or join_request.decided_at is None:
+        return
+    requester = join_request.user
+    if not requester.is_active or requester.anonymised_at:
+        return
+    _send(
+        to=requester.email,
+        template="join_request_decided",
+        context={
+            "join_request": join_request,
+            "approved": join_request.status == JoinRequestStatus.APPROVED,
+        },
+    )
 
 
 @transaction.atomic

@@ -20,3 +20,15 @@ def send_registration_mail(user_id: int, template: str, base_url: str) -> None:
     from . import services
 
     services.registration_mail_send(user_id=user_id, template=template, base_url=base_url)
+
+
+@shared_task(bind=True, name="accounts.send_join_request_decided_mail", **RETRY)
+def send_join_request_decided_mail(self, join_request_id: int) -> None:
+    """The decision on a join request, mailed once per outbox message."""
+    from core.outbox import outbox_once
+
+    from . import services
+
+    with outbox_once(self.request.id) as owed:
+        if owed:
+            services.join_request_decided_mail_send(join_request_id=join_request_id)

@@ -83,10 +83,13 @@ def test_member_or_admin_decides(client, municipality, decider, decision):
     assert is_member == (decision == "approve")
 
 
-def test_the_requester_is_told_by_mail(municipality, django_capture_on_commit_callbacks):
+def test_the_requester_is_told_by_mail(municipality, django_capture_on_commit_callbacks, published):
     join_request = JoinRequestFactory(municipality=municipality)
     with django_capture_on_commit_callbacks(execute=True):
         join_request_decide(join_request=join_request, actor=AdminFactory(), approve=True)
+    assert mail.outbox == []  # owed through the outbox, sent by a worker
+    published.run()
+    assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [join_request.user.email]
     assert "angenommen" in mail.outbox[0].subject
 

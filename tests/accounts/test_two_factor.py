@@ -243,14 +243,14 @@ def test_the_second_factor_lock_ends_after_the_lockout_time(client, settings):
     assert response.status_code == 302
 
 
-def test_login_with_second_factor_while_redis_is_down(client, settings, private_redis):
+def test_login_with_second_factor_while_redis_is_down(client, settings, private_cache):
     """Issue 10.2: the cache (Redis) is down; case officers still log in with both factors,
     and wrong codes still lock, because the counter lives in the database."""
     officer = CaseOfficerFactory()
     device = totp_device(officer)
     other = CaseOfficerFactory()
     other_device = totp_device(other)
-    private_redis.stop()
+    private_cache.stop()
 
     response = login(client, officer)
     assert response.status_code == 302 and response.url.startswith(VERIFY)
@@ -267,7 +267,7 @@ def test_login_with_second_factor_while_redis_is_down(client, settings, private_
     assert "Zu viele falsche Codes" in response.content.decode()
 
     # Redis comes back: nothing changes for the people logging in.
-    private_redis.start()
+    private_cache.start()
     client.post(reverse("accounts:logout"))
     login(client, officer)
     device.refresh_from_db()
