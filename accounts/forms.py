@@ -7,11 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
+from wir_portal.forms import TextInputHygieneMixin
 
 from .models import Role, User
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextInputHygieneMixin, AuthenticationForm):
     """Django's login form with a German e-mail field and KERN rendering."""
 
     username = forms.EmailField(
@@ -45,7 +46,7 @@ def _helper(submit_label, *, form_tag: bool = True) -> FormHelper:
     return helper
 
 
-class SetPasswordFieldsMixin(forms.Form):
+class SetPasswordFieldsMixin(TextInputHygieneMixin, forms.Form):
     """Two password fields checked with Django's validators (at least 12 characters)."""
 
     password1 = forms.CharField(
@@ -85,7 +86,7 @@ class SetPasswordFieldsMixin(forms.Form):
                 self.add_error("password1", error)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(TextInputHygieneMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
@@ -162,7 +163,7 @@ class RegistrationConfirmForm(SetPasswordFieldsMixin):
         return User(email=self.user.email, full_name=self.cleaned_data.get("full_name", ""))
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(TextInputHygieneMixin, forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Kommune"),
         queryset=Municipality.objects.active(),
@@ -186,7 +187,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.helper = _helper(_("Passwort ändern"))
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextInputHygieneMixin, forms.Form):
     token = forms.CharField(
         label=_("Sicherheitscode"),
         max_length=32,

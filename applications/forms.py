@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from wir_portal.forms import GermanDecimalField, KernFormMixin
+from wir_portal.forms import GermanDecimalField, KernFormMixin, TextInputHygieneMixin
 
 from .models import SECTION_FIELDS, Application, AttachmentKind, Section
 
@@ -133,6 +133,7 @@ class SectionForm(VersionedForm):
             if name == "contact_phone":
                 field.widget.attrs["autocomplete"] = "tel"
             self.fields[name] = field
+        self.prepare_text_fields()
         self.helper = self.build_helper()
 
     def build_helper(self) -> FormHelper:
@@ -153,7 +154,7 @@ class SectionForm(VersionedForm):
         return {name: self.cleaned_data[name] for name in SECTION_FIELDS[self.section]}
 
 
-class CostLineForm(forms.Form):
+class CostLineForm(TextInputHygieneMixin, forms.Form):
     # Choices, not a queryset: the categories are read once for all lines of the page.
     category = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label=_("Kostenart"),

@@ -19,6 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wir_portal.forms import TextLengthValidator
+
 from .financing import ApprovedPlan, FinancingAdjustment
 from .validators import sanitize_filename, validate_iban, validate_phone
 from .workflow import EDITABLE_STATUSES, Action, Status
@@ -333,6 +335,18 @@ def _municipality_ids(user):
     return Membership.objects.filter(user=user).values("municipality_id")
 
 
+# The answers of the project section: the short summary is "half a page", the other answers
+# may run to about three pages. Checked by forms and services alike (the form shows a counter).
+SUMMARY_MAX_LENGTH = 2_000
+ANSWER_MAX_LENGTH = 8_000
+
+
+def _long_text(label, limit: int = ANSWER_MAX_LENGTH) -> models.TextField:
+    return models.TextField(
+        label, blank=True, max_length=limit, validators=[TextLengthValidator(limit)]
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What ``user`` may see: lead staff their municipalities' applications, partner staff
@@ -484,22 +498,22 @@ class Application(models.Model):
 
     # 2. Project
     title = models.CharField(_("Titel des Vorhabens"), max_length=200, blank=True)
-    summary = models.TextField(_("Kurzbeschreibung"), blank=True)
+    summary = _long_text(_("Kurzbeschreibung"), SUMMARY_MAX_LENGTH)
     start_date = models.DateField(_("Geplanter Beginn"), null=True, blank=True)
     end_date = models.DateField(_("Geplantes Ende"), null=True, blank=True)
-    starting_situation = models.TextField(_("Ausgangslage"), blank=True)
-    aims = models.TextField(_("Ziele"), blank=True)
-    social_space = models.TextField(_("Sozialraumbezug"), blank=True)
-    municipal_identity = models.TextField(_("Kommunale Identität"), blank=True)
-    participation = models.TextField(_("Gesellschaftliche Teilhabe"), blank=True)
-    participation_formats = models.TextField(_("Beteiligungsformate"), blank=True)
-    outreach = models.TextField(
-        _("Erreichen aller Teile der Bevölkerung, nicht zuletzt der Zugewanderten"), blank=True
+    starting_situation = _long_text(_("Ausgangslage"))
+    aims = _long_text(_("Ziele"))
+    social_space = _long_text(_("Sozialraumbezug"))
+    municipal_identity = _long_text(_("Kommunale Identität"))
+    participation = _long_text(_("Gesellschaftliche Teilhabe"))
+    participation_formats = _long_text(_("Beteiligungsformate"))
+    outreach = _long_text(
+        _("Erreichen aller Teile der Bevölkerung, nicht zuletzt der Zugewanderten")
     )
-    external_moderation = models.TextField(_("Externe Prozessmoderation"), blank=True)
-    milestones = models.TextField(_("Meilensteine"), blank=True)
-    council_resolution = models.TextField(
-        _("Geplanter Beschluss der Gemeindevertretung"), blank=True
+    external_moderation = _long_text(_("Externe Prozessmoderation"))
+    milestones = _long_text(_("Meilensteine"))
+    council_resolution = _long_text(
+        _("Geplanter Beschluss der Gemeindevertretung"), SUMMARY_MAX_LENGTH
     )
 
     # 3. Financing (cost lines are CostLine rows; totals are computed)

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wir_portal.forms import TextInputHygieneMixin
+
 from .models import SizeBand
 
 
-class MunicipalityFilterForm(forms.Form):
+class MunicipalityFilterForm(TextInputHygieneMixin, forms.Form):
     """Search and filters of the public register (a GET form; every field is optional)."""
 
     q = forms.CharField(

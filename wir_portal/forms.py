@@ -1,20 +1,112 @@
-"""Form helpers shared by the apps: the crispy set-up for KERN and German number input."""
+"""Form helpers shared by the apps: the crispy set-up for KERN, the hygiene of every text
+input (control characters, Unicode normalisation, length limits) and German number input."""
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .formatting import format_number
 
+# Text input hygiene ---------------------------------------------------------------------------
+# C0 control characters except tab, line feed and carriage return; DEL; the C1 block.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-class KernFormMixin:
+# Limits for text fields that set none themselves: a one-line input, a text area.
+DEFAULT_MAX_LENGTH_INPUT = 1_000
+DEFAULT_MAX_LENGTH_TEXTAREA = 10_000
+
+
+def clean_text(value: str) -> str:
+    """``value`` without control characters (tab and line breaks stay), line breaks as "\\n"
+    (browsers send "\\r\\n", which would count twice against a limit), in Unicode NFC, so an
+    "ä" typed as "a" plus combining diaeresis is stored, searched and sorted as one "ä"."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _CONTROL_CHARACTERS.sub("", value))
+
+
+@deconstructible
+class TextLengthValidator(MaxLengthValidator):
+    """Django's ``MaxLengthValidator`` with a German message that says by how much, the
+    numbers grouped the German way ("höchstens 2.000 Zeichen")."""
+
+    message = _(
+        "Bitte kürzen Sie den Text auf höchstens %(limit)s Zeichen. Er hat jetzt %(count)s Zeichen."
+    )
+
+    def __call__(self, value):
+        length = len(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit": format_decimal_de(self.limit_value),
+                    "count": format_decimal_de(length),
+                    "limit_value": self.limit_value,
+                    "show_value": length,
+                    "value": value,
+                },
+            )
+
+
+def prepare_text_field(field: forms.Field) -> None:
+    """Make one form field follow the portal's rules for text input (idempotent).
+
+    Every ``CharField`` (and subclass: e-mail, URL …) except passwords: control characters
+    are removed and the text is normalised to NFC before any other check; it gets a maximum
+    length (its own, else a default for one line or a text area) checked with a German
+    message. A text area gets no ``maxlength`` attribute: the browser would cut pasted text
+    off silently, while the server refuses it and shows it again for shortening (the
+    character counter under the field says how much is too much, like GOV.UK's)."""
+    if not isinstance(field, forms.CharField) or getattr(field, "_text_prepared", False):
+        return
+    if isinstance(field.widget, forms.PasswordInput):
+        return  # a password is taken exactly as typed
+    field._text_prepared = True
+    is_textarea = isinstance(field.widget, forms.Textarea)
+    if field.max_length is None:
+        field.max_length = DEFAULT_MAX_LENGTH_TEXTAREA if is_textarea else DEFAULT_MAX_LENGTH_INPUT
+        if not is_textarea:
+            field.widget.attrs.setdefault("maxlength", str(field.max_length))
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)] + [
+        TextLengthValidator(int(field.max_length))
+    ]
+    if is_textarea:
+        field.widget.attrs.pop("maxlength", None)
+    to_python = field.to_python
+    field.to_python = lambda value: to_python(
+        clean_text(value) if isinstance(value, str) else value
+    )
+
+
+class TextInputHygieneMixin:
+    """Applies ``prepare_text_field`` to every field of a form, also to fields a subclass adds
+    after ``__init__``. Part of ``KernFormMixin``; forms without crispy use it directly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepare_text_fields()
+
+    def prepare_text_fields(self) -> None:
+        for field in self.fields.values():
+            prepare_text_field(field)
+
+    def full_clean(self):
+        self.prepare_text_fields()
+        super().full_clean()
+
+
+class KernFormMixin(TextInputHygieneMixin):
     """Gives a form a crispy ``FormHelper`` for the KERN template pack.
 
     ``{% crispy form %}`` then renders the form tag (POST, ``novalidate``, CSRF token), the

@@ -17,4 +17,32 @@
     form.dataset.sent = "1";
     button.setAttribute("aria-disabled", "true");
   });
+  // Character counters under text areas with a maximum length (GOV.UK pattern): the hint
+  // "Höchstens N Zeichen." becomes "Sie können noch … Zeichen eingeben." while typing, read
+  // out politely after a pause. Counts like the server: code points, a line break as one.
+  function updateCount(hint, field, announce) {
+    var max = parseInt(hint.getAttribute("data-char-count"), 10);
+    var length = Array.from(field.value.replace(/\r\n?/g, "\n")).length;
+    var left = max - length;
+    var template = left >= 0 ? hint.getAttribute("data-char-count-left") : hint.getAttribute("data-char-count-over");
+    var number = Math.abs(left).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    hint.textContent = template.replace("%(n)s", number);
+    hint.classList.toggle("wir-char-count--over", left < 0);
+    if (announce) { hint.setAttribute("aria-live", "polite"); }
+  }
+  function setUpCounters(root) {
+    root.querySelectorAll("[data-char-count]").forEach(function (hint) {
+      var field = document.getElementById(hint.getAttribute("data-char-count-for"));
+      if (!field || hint.dataset.counting === "1") { return; }
+      hint.dataset.counting = "1";
+      var timer = null;
+      updateCount(hint, field, false);
+      field.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { updateCount(hint, field, true); }, 400);
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpCounters(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { setUpCounters(event.target); });
 })();

@@ -19,6 +19,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from wir_portal.forms import format_decimal_de
+
 register = template.Library()
 
 # Set on a form (or formset) once its error summary has been rendered on the page, so the
@@ -85,6 +87,7 @@ class KernField:
         self.base_id = bound_field.auto_id or bound_field.html_name
         self.hint_id = f"{self.base_id}-hint"
         self.error_id = f"{self.base_id}-error"
+        self.count_id = f"{self.base_id}-count"
 
     # What the templates ask ------------------------------------------------------------
     @property
@@ -101,6 +104,17 @@ class KernField:
         return bool(self.field.help_text)
 
     @property
+    def max_length(self) -> int | None:
+        """A text area's maximum length: shown as a hint that a script turns into a counter."""
+        if self.kind != "textarea":
+            return None
+        return getattr(self.field.field, "max_length", None)
+
+    @property
+    def max_length_text(self) -> str:
+        return format_decimal_de(self.max_length) if self.max_length else ""
+
+    @property
     def errors(self):
         return self.field.errors if self.show_errors else []
 
@@ -109,6 +123,8 @@ class KernField:
         ids = []
         if self.has_hint:
             ids.append(self.hint_id)
+        if self.max_length:
+            ids.append(self.count_id)
         if self.show_errors:
             ids.append(self.error_id)
         return ids
