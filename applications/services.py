@@ -620,11 +620,38 @@ def cost_plan_errors(application: Application) -> dict[str, list[str]]:
                 f"({years[0]}–{years[1]}).",
             )
     total = sum((line.amount or Decimal("0.00") for line in lines), Decimal("0.00"))
-    own, third, grant = (
-        application.own_funds,
-        application.third_party_funds,
-        application.requested_grant,
+    financing = financing_errors(
+        round_=r,
+        total=total,
+        own=application.own_funds,
+        third=application.third_party_funds,
+        grant=application.requested_grant,
+        has_lines=bool(lines),
     )
+    for key, texts in financing.items():
+        for text in texts:
+            add(key, text)
+    return errors
+
+
+def financing_errors(
+    *,
+    round_: FundingRound,
+    total: Decimal,
+    own: Decimal,
+    third: Decimal,
+    grant: Decimal,
+    has_lines: bool,
+) -> dict[str, list[str]]:
+    """The round's rules for the financing figures: the grant within the round's maximum and
+    the gap (or the total cost), the plan balanced. Used by the submission check (saved plan)
+    and by the cost page (the figures as typed, before saving)."""
+    r = round_
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, text: str) -> None:
+        errors.setdefault(key, []).append(text)
+
     for name, value in zip(FINANCING_FIELDS, (own, third, grant), strict=True):
         if value < 0 or value != value.quantize(Decimal("0.01")):
             add(name, "Beträge sind nicht negativ und haben höchstens zwei Nachkommastellen.")
@@ -636,7 +663,7 @@ def cost_plan_errors(application: Application) -> dict[str, list[str]]:
             f"Die beantragte Zuwendung ({de_amount(grant)}) übersteigt den Höchstbetrag der "
             f"Förderrunde ({de_amount(r.max_grant)}).",
         )
-    if lines and total <= 0:
+    if has_lines and total <= 0:
         add(Section.COST_PLAN, "Die Gesamtkosten müssen größer als 0 € sein.")
     gap = total - own - third
     if r.financing_type == FinancingType.FEHLBEDARF and grant > gap:
@@ -654,14 +681,14 @@ def cost_plan_errors(application: Application) -> dict[str, list[str]]:
             f"({de_amount(total)}).",
         )
     financed = own + third + grant
-    if lines and total > 0 and financed < total:
+    if has_lines and total > 0 and financed < total:
         add(
             Section.COST_PLAN,
             f"Der Finanzierungsplan ist nicht ausgeglichen: Den Gesamtkosten von "
             f"{de_amount(total)} stehen Eigenmittel, Drittmittel und Zuwendung von zusammen "
             f"{de_amount(financed)} gegenüber; es fehlen {de_amount(total - financed)}.",
         )
-    elif lines and total > 0 and financed > total and not errors.get("requested_grant"):
+    elif has_lines and total > 0 and financed > total and not errors.get("requested_grant"):
         add(
             Section.COST_PLAN,
             f"Der Finanzierungsplan ist nicht ausgeglichen: Eigenmittel, Drittmittel und "

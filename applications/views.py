@@ -3,6 +3,8 @@ partner confirmation, downloads. Views parse input and call services; no rules l
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,6 +115,62 @@ def _totals(application: Application) -> dict:
         "financing_gap": application.financing_gap,
         "max_grant": application.round.max_grant,
     }
+
+
+def _cost_summary(application: Application, *, total, own, third, grant, has_lines: bool) -> dict:
+    """Totals and the round's financing rules (the submission check's own functions) for the
+    figures given: the saved ones, or the ones typed on the cost page before saving."""
+    zero = Decimal("0.00")
+    own, third, grant = own or zero, third or zero, grant or zero
+    warnings: list[str] = []
+    if has_lines or own or third or grant:  # an untouched plan gets no warnings yet
+        errors = services.financing_errors(
+            round_=application.round,
+            total=total,
+            own=own,
+            third=third,
+            grant=grant,
+            has_lines=has_lines,
+        )
+        warnings = [text for texts in errors.values() for text in texts]
+    return {
+        "totals": {
+            "total_cost": total,
+            "own_funds": own,
+            "third_party_funds": third,
+            "requested_grant": grant,
+            "financing_gap": total - own - third,
+            "max_grant": application.round.max_grant,
+        },
+        "warnings": warnings,
+    }
+
+
+def _saved_cost_summary(application: Application) -> dict:
+    return _cost_summary(
+        application,
+        total=application.total_cost,
+        own=application.own_funds,
+        third=application.third_party_funds,
+        grant=application.requested_grant,
+        has_lines=application.cost_lines.exists(),
+    )
+
+
+def _typed_cost_summary(application: Application, formset, financing) -> dict:
+    """The summary of the figures as typed; values that are not valid numbers count as 0."""
+    formset.is_valid()
+    financing.is_valid()
+    lines = [f for f in formset.forms if not f.is_blank()]
+    typed = financing.cleaned_data
+    return _cost_summary(
+        application,
+        total=sum((f.cleaned_data.get("amount") or Decimal("0.00") for f in lines), Decimal(0)),
+        own=typed.get("own_funds"),
+        third=typed.get("third_party_funds"),
+        grant=typed.get("requested_grant"),
+        has_lines=bool(lines),
+    )
 
 
 def _next_section_url(application: Application, section: str) -> str:
@@ -344,6 +402,9 @@ def _rebuild_lines_post(post, remove_index: int | None, add: bool):
 
 @login_required
 def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cost lines and the financing. Totals and the round's financing rules are shown
+    under the form: for the saved plan, and (button "Summen prüfen", or htmx while typing)
+    for the figures as typed, without saving."""
     section = Section.COST_PLAN
     application = _editable_application(request, pk, section)
     if not permissions.can_edit(request.user, application, section):
@@ -351,6 +412,7 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
     categories = list(application.round.cost_categories.values_list("pk", "name"))
     form_kwargs = {"categories": categories}
     stale = False
+    summary = None
     if request.method == "POST":
         remove = request.POST.get("remove_line")
         remove_index = int(remove) if remove and remove.isdigit() else None
@@ -358,7 +420,15 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
         data = _rebuild_lines_post(request.POST, remove_index, add)
         formset = CostLineFormSet(data, prefix="lines", form_kwargs=form_kwargs)
         financing = FinancingForm(data)
-        if formset.is_valid() and financing.is_valid():
+        if "preview" in request.POST:
+            summary = _typed_cost_summary(application, formset, financing)
+            if request.headers.get("HX-Request"):
+                return render(
+                    request,
+                    "applications/_cost_summary.html",
+                    {"application": application, **summary},
+                )
+        elif formset.is_valid() and financing.is_valid():
             lines = [
                 {**f.cleaned_data, "amount": f.cleaned_data.get("amount")}
                 for f in formset.forms
@@ -382,18 +452,32 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _attach_cost_errors(exc, formset, financing)
             else:
+                here = reverse("applications:cost_plan", args=[pk])
                 if add:
                     messages.success(request, _("Gespeichert. Eine neue Zeile wurde angefügt."))
-                    return redirect(
-                        reverse("applications:cost_plan", args=[pk]) + "?neue_zeile=1#zeilen"
-                    )
+                    return redirect(here + "?neue_zeile=1#zeilen")
                 if remove_index is not None:
                     messages.success(
                         request, _("Die Zeile wurde entfernt und der Plan gespeichert.")
                     )
-                    return redirect(reverse("applications:cost_plan", args=[pk]) + "#zeilen")
+                    return redirect(here + "#zeilen")
+                application = _visible_application(request, pk)
+                if _saved_cost_summary(application)["warnings"]:
+                    # Saved, but the plan breaks a rule of the round: say so here and now,
+                    # not only on the check page.
+                    messages.warning(
+                        request,
+                        _(
+                            "Der Kosten- und Finanzierungsplan wurde gespeichert. Er erfüllt "
+                            "noch nicht alle Regeln der Förderrunde; bitte beachten Sie die "
+                            "Hinweise unter der Übersicht."
+                        ),
+                    )
+                    return redirect(here + "#uebersicht")
                 messages.success(request, _("Der Kosten- und Finanzierungsplan wurde gespeichert."))
                 return redirect(_next_section_url(application, section))
+        if summary is None:
+            summary = _typed_cost_summary(application, formset, financing)
     else:
         initial = _line_initial(application)
         if not initial or request.GET.get("neue_zeile"):
@@ -407,6 +491,7 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 "version": application.version,
             }
         )
+        summary = _saved_cost_summary(application)
     application.refresh_from_db()
     return render(
         request,
@@ -417,7 +502,8 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
             formset=formset,
             financing=financing,
             stale=stale,
-            totals=_totals(application),
+            next_url=_next_section_url(application, section),
+            **summary,
         ),
     )
 
