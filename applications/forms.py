@@ -14,7 +14,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from wir_portal.forms import GermanDecimalField, KernFormMixin, TextInputHygieneMixin
+from wir_portal.forms import (
+    GermanDecimalField,
+    KernFormMixin,
+    TextInputHygieneMixin,
+    format_decimal_de,
+)
 
 from .models import SECTION_FIELDS, Application, AttachmentKind, Section
 
@@ -220,26 +225,46 @@ class FinancingForm(VersionedForm):
         self.helper.error_summary = False  # the page shows one summary for all its forms
 
 
+def kreis_label(kreis: str) -> str:
+    """ "Gießen" → "Landkreis Gießen"; names that say what they are stay ("Wetteraukreis")."""
+    return kreis if "kreis" in kreis.lower() else _("Landkreis %(name)s") % {"name": kreis}
+
+
+def partner_label(municipality: Municipality) -> str:
+    """ "Allendorf (Lumda), Stadt (Landkreis Gießen, 4.034 Einwohnerinnen und Einwohner)"."""
+    return _("%(name)s (%(kreis)s, %(population)s Einwohnerinnen und Einwohner)") % {
+        "name": municipality.name,
+        "kreis": kreis_label(municipality.kreis),
+        "population": format_decimal_de(municipality.population),
+    }
+
+
 class PartnerAddForm(KernFormMixin, forms.Form):
+    """One of the municipalities shown (a search result) as radio buttons; any partner
+    candidate is accepted, the list only narrows what is shown."""
+
+    suche = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.none(),
+        widget=forms.RadioSelect,
         label=_("Partnerkommune"),
-        empty_label=_("Bitte wählen"),
         help_text=_("Die Beschäftigten der Partnerkommune werden benachrichtigt und bestätigen "
                     "die Partnerschaft im Portal."),
-        error_messages={"invalid_choice": _("Bitte wählen Sie eine Kommune aus der Liste.")},
+        error_messages={
+            "required": _("Bitte wählen Sie eine Partnerkommune aus."),
+            "invalid_choice": _("Diese Kommune kann nicht Partnerkommune werden. Bitte wählen "
+                                "Sie eine Kommune aus der Liste."),
+        },
     )  # fmt: skip
     submit_label = _("Partnerkommune hinzufügen")
     submit_name = "add_partner"
 
-    def __init__(self, *args, lead: Municipality, **kwargs):
+    def __init__(self, *args, candidates, shown, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = (
-            Municipality.objects.active().exclude(pk=lead.pk).filter(population__gt=0)
-        )
-        self.fields["municipality"].label_from_instance = lambda m: (
-            f"{m.name} ({m.kreis}, {m.population:,} EW)".replace(",", ".")
-        )
+        field = self.fields["municipality"]
+        field.queryset = candidates
+        field.label_from_instance = partner_label
+        field.widget.choices = [(m.pk, partner_label(m)) for m in shown]
 
 
 class AttachmentForm(KernFormMixin, forms.Form):

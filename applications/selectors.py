@@ -5,16 +5,21 @@ these functions combine them for the pages."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Collate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from municipalities.models import Municipality, MunicipalityKind
+
+from .eligibility import HESSEN_LAND_PREFIX
 from .models import (
     Application,
     ApplicationEvent,
     ApplicationPartner,
     FundingRound,
     PartnerStatus,
+    RoundParticipation,
 )
 from .permissions import municipality_ids
 
@@ -64,3 +69,31 @@ def pending_partner_requests(*, user) -> QuerySet[ApplicationPartner]:
         .select_related("application__lead_municipality", "application__round", "municipality")
         .order_by("added_at")
     )
+
+
+# German collation (ICU): "Büdingen" before "Butzbach", "Ölbach" with the "O"s.
+GERMAN_COLLATION = "de-x-icu"
+
+
+def german_order(field: str = "name") -> Collate:
+    return Collate(field, GERMAN_COLLATION)
+
+
+def partner_candidates(*, application: Application, search: str = "") -> QuerySet[Municipality]:
+    """The municipalities ``application`` may name as partner, in German alphabetical order:
+    the rules of ``eligibility.check_partner`` as one query (active Hessian municipality, not
+    gemeindefrei, not above the round's upper bound, not the lead, not yet taking part in the
+    round, also not as partner of this application). ``search``: part of the name."""
+    round_ = application.round
+    taken = RoundParticipation.objects.filter(round=round_, municipality=OuterRef("pk"))
+    qs = (
+        Municipality.objects.active()
+        .filter(ags__startswith=HESSEN_LAND_PREFIX, population__lte=round_.population_upper)
+        .exclude(kind=MunicipalityKind.GEMEINDEFREI)
+        .exclude(pk=application.lead_municipality_id)
+        .exclude(Exists(taken))
+    )
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs.order_by(german_order(), "ags")

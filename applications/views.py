@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.models import Municipality
+from wir_portal.forms import clean_text
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .eligibility import application_eligibility, check_eligibility
 from .forms import (
     AttachmentForm,
@@ -30,6 +31,7 @@ from .forms import (
     PartnerAddForm,
     ResubmitForm,
     SectionForm,
+    kreis_label,
 )
 from .middleware import arrival_time
 from .models import (
@@ -534,11 +536,46 @@ def _attach_cost_errors(exc: ValidationError, formset, financing) -> None:
 # Partners ---
 
 
+PARTNERS_SHOWN = 30
+
+
+def _partner_choice(application: Application, data=None, *, search: str = ""):
+    """The form to add a partner and what the list shows: the candidates matching ``search``,
+    or without one those of the lead's Kreis (partners are mostly neighbours)."""
+    search = clean_text(search).strip()[:100]
+    candidates = selectors.partner_candidates(application=application)
+    lead = application.lead_municipality
+    if search:
+        matching = selectors.partner_candidates(application=application, search=search)
+    else:
+        matching = candidates.filter(kreis=lead.kreis)
+    shown = list(matching[: PARTNERS_SHOWN + 1])
+    form = PartnerAddForm(
+        data,
+        initial={"suche": search},
+        candidates=candidates,
+        shown=shown[:PARTNERS_SHOWN],
+    )
+    return {
+        "form": form,
+        "search": search,
+        "shown_count": min(len(shown), PARTNERS_SHOWN),
+        "more": len(shown) > PARTNERS_SHOWN,
+        "lead_kreis": kreis_label(lead.kreis),
+    }
+
+
 @login_required
 def partners(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partners named so far, and a search to add one: a GET form ("suche") that works
+    without JavaScript; with htmx, typing refreshes only the list (``_partner_choice.html``)."""
     section = Section.PARTNERS
     application = _editable_application(request, pk, section)
-    form = PartnerAddForm(lead=application.lead_municipality)
+    choice = _partner_choice(application, search=request.GET.get("suche", ""))
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        return render(
+            request, "applications/_partner_choice.html", {"application": application, **choice}
+        )
     if request.method == "POST":
         if not permissions.can_edit(request.user, application, section):
             return _section_closed(request, application)
@@ -551,7 +588,8 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
                 done=_("Die Partnerkommune wurde entfernt."),
                 back="applications:partners",
             )
-        form = PartnerAddForm(request.POST, lead=application.lead_municipality)
+        choice = _partner_choice(application, request.POST, search=request.POST.get("suche", ""))
+        form = choice["form"]
         if form.is_valid():
             try:
                 services.partner_add(
@@ -574,10 +612,10 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
         _section_context(
             application,
             section,
-            form=form,
             partners=application.partners.select_related("municipality", "decided_by"),
             result=eligibility_result,
             next_url=_next_section_url(application, section),
+            **choice,
         ),
     )
 
