@@ -36,8 +36,9 @@ HEADERS = (
     "Beantragte Zuwendung (EUR)",
     "Kumuliert beantragt (EUR)",
     "Innerhalb des Budgets",
+    "Einwohnerzahl (mit Partnerkommunen)",
 )
-WIDTHS = (7, 16, 30, 28, 40, 18, 12, 12, 12, 12, 11, 12, 16, 16, 12)
+WIDTHS = (7, 16, 30, 28, 40, 18, 12, 12, 12, 12, 11, 12, 16, 16, 12, 14)
 EURO_FORMAT = '#,##0.00 "€"'
 SCORE_FORMAT = "0.00"
 
@@ -64,6 +65,7 @@ def _values(row: RankingRow) -> list:
         row.requested,
         row.cumulative_requested,
         "ja" if row.within_budget else "nein",
+        app.combined_population,
     ]
 
 
@@ -100,6 +102,7 @@ def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
             sheet.cell(current, column).number_format = SCORE_FORMAT
         for column in (13, 14):
             sheet.cell(current, column).number_format = EURO_FORMAT
+        sheet.cell(current, 16).number_format = "#,##0"  # population
         if row.budget_line_before:  # the line where the money runs out
             for column in range(1, len(HEADERS) + 1):
                 sheet.cell(current, column).border = Border(top=line)

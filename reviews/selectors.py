@@ -30,6 +30,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -57,6 +58,26 @@ RANKED_STATUSES = (Status.IN_REVIEW, Status.READY_FOR_DECISION, Status.APPROVED)
 
 
 # Applications for RP staff ----------------------------------------------------------------------
+def with_combined_population(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotates ``combined_population``: the lead's population plus that of the partners
+    who have not declined (the lead's alone for a single application). One subquery."""
+    partners = (
+        ApplicationPartner.objects.filter(application=OuterRef("pk"))
+        .exclude(status=PartnerStatus.DECLINED)
+        .order_by()
+        .values("application")
+        .annotate(n=Sum("municipality__population"))
+        .values("n")[:1]
+    )
+    return qs.annotate(
+        combined_population=ExpressionWrapper(
+            F("lead_municipality__population")
+            + Coalesce(Subquery(partners, output_field=IntegerField()), Value(0)),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def rp_applications(*, user) -> QuerySet[Application]:
     """Submitted applications for case officers and admins; nothing for anybody else."""
     if not permissions.can_use_rp_pages(user):
@@ -66,7 +87,7 @@ def rp_applications(*, user) -> QuerySet[Application]:
 
 def rp_application_get(*, user, pk: int) -> Application:
     """One submitted application for RP staff (404 otherwise), with partners."""
-    qs = (
+    qs = with_combined_population(
         rp_applications(user=user)
         .with_related()
         .with_totals()
@@ -126,8 +147,9 @@ def _aggregate(qs, expression, output_field):
 
 def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Application]:
     """Annotates ``final_reviews``, ``mean_score``, ``min_score``, ``max_score``, ``spread``,
-    ``flagged`` (spread above the round's threshold), ``is_joint`` and ``conflicts`` (declared
-    biases), each as one correlated subquery, so a page of rows costs one query."""
+    ``flagged`` (spread above the round's threshold), ``is_joint``, ``combined_population``
+    (lead and partners) and ``conflicts`` (declared biases), each as one correlated subquery,
+    so a page of rows costs one query."""
     finals = _final_reviews()
     partners = ApplicationPartner.objects.filter(application=OuterRef("pk")).exclude(
         status=PartnerStatus.DECLINED
@@ -135,27 +157,33 @@ def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Application]:
     conflicts = Assignment.objects.filter(
         application=OuterRef("pk"), status=AssignmentStatus.ENDED_CONFLICT
     ).order_by()
-    return qs.annotate(
-        final_reviews=Coalesce(
-            _aggregate(finals, Count("pk"), IntegerField()), Value(0), output_field=IntegerField()
-        ),
-        mean_score=_aggregate(finals, Avg("score", output_field=SCORE_FIELD), SCORE_FIELD),
-        min_score=_aggregate(finals, Min("score"), SCORE_FIELD),
-        max_score=_aggregate(finals, Max("score"), SCORE_FIELD),
-        is_joint=Exists(partners),
-        conflicts=Coalesce(
-            Subquery(
-                conflicts.values("application").annotate(n=Count("pk")).values("n")[:1],
+    return (
+        with_combined_population(qs)
+        .annotate(
+            final_reviews=Coalesce(
+                _aggregate(finals, Count("pk"), IntegerField()),
+                Value(0),
                 output_field=IntegerField(),
             ),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-    ).annotate(
-        spread=F("max_score") - F("min_score"),
-        flagged=ExpressionWrapper(
-            Q(spread__gt=F("round__score_spread_threshold")), output_field=BooleanField()
-        ),
+            mean_score=_aggregate(finals, Avg("score", output_field=SCORE_FIELD), SCORE_FIELD),
+            min_score=_aggregate(finals, Min("score"), SCORE_FIELD),
+            max_score=_aggregate(finals, Max("score"), SCORE_FIELD),
+            is_joint=Exists(partners),
+            conflicts=Coalesce(
+                Subquery(
+                    conflicts.values("application").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            spread=F("max_score") - F("min_score"),
+            flagged=ExpressionWrapper(
+                Q(spread__gt=F("round__score_spread_threshold")), output_field=BooleanField()
+            ),
+        )
     )
 
 

@@ -359,7 +359,7 @@ def test_ranking_xlsx_has_numbers_with_formats(client, login, case_officer, roun
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[4]]
     assert header[0] == "Rang" and header[7] == "Mittelwert (gewichtet)"
-    assert sheet["A4"].font.bold and sheet.auto_filter.ref == "A4:O6"
+    assert sheet["A4"].font.bold and sheet.auto_filter.ref == "A4:P6"
     first = sheet[5]
     assert first[2].value == "Bensheim" and first[7].value == 9.0
     assert first[7].number_format == "0.00"
