@@ -67,11 +67,19 @@ def test_staff_fill_every_step_submit_and_download_the_receipt(page, demo, tmp_p
     # 2 Partners (none: Heppenheim applies alone)
     expect(page.locator("h1")).to_have_text("Partnerkommunen")
     assert_no_axe_violations(page, "Partnerkommunen")
+    page.get_by_label("Kommune suchen").fill("laub")  # htmx narrows the list while typing
+    expect(page.locator("#partner-choice")).to_contain_text(
+        "Laubach, Stadt (Landkreis Gießen, 9.604 Einwohnerinnen und Einwohner)"
+    )
+    expect(page.locator("#partner-choice input[type=radio]")).to_have_count(1)
     page.get_by_role("link", name="Weiter").click()
 
     # 3 Project
     page.get_by_label("Titel des Vorhabens").fill("Heppenheim lebt Vielfalt")
     page.get_by_label("Kurzbeschreibung").fill("Eine Strategie, gemeinsam erarbeitet.")
+    expect(page.locator("#id_summary-count")).to_have_text(
+        "Sie können noch 1.963 Zeichen eingeben."
+    )
     page.get_by_label("Geplanter Beginn").fill("2027-04-01")
     page.get_by_label("Geplantes Ende").fill("2028-03-31")
     for label in (
@@ -111,7 +119,13 @@ def test_staff_fill_every_step_submit_and_download_the_receipt(page, demo, tmp_p
     expect(page.locator("#id_lines-1-description")).to_have_value("Werkstätten")
     expect(page.get_by_label("Eigenmittel in Euro")).to_have_value("2.000,00")
     expect(page.locator("[data-total=total_cost]")).to_have_text("21.000,00\u00a0€")
+    # The round's rules show while typing (htmx), before saving: 25.000 € is too much.
+    page.get_by_label("Beantragte Zuwendung in Euro").fill("25.000")
+    expect(page.locator(".wir-cost-warning").first).to_contain_text(
+        "übersteigt den Höchstbetrag der Förderrunde (20.000,00 €)"
+    )
     page.get_by_label("Beantragte Zuwendung in Euro").fill("19.000")
+    expect(page.locator(".wir-cost-warning")).to_have_count(0)
     assert_no_axe_violations(page, "Kosten- und Finanzierungsplan")
     save_and_continue(page)
 
