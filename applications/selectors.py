@@ -6,7 +6,6 @@ these functions combine them for the pages."""
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import Collate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -71,14 +70,6 @@ def pending_partner_requests(*, user) -> QuerySet[ApplicationPartner]:
     )
 
 
-# German collation (ICU): "Büdingen" before "Butzbach", "Ölbach" with the "O"s.
-GERMAN_COLLATION = "de-x-icu"
-
-
-def german_order(field: str = "name") -> Collate:
-    return Collate(field, GERMAN_COLLATION)
-
-
 def partner_candidates(*, application: Application, search: str = "") -> QuerySet[Municipality]:
     """The municipalities ``application`` may name as partner, in German alphabetical order:
     the rules of ``eligibility.check_partner`` as one query (active Hessian municipality, not
@@ -96,4 +87,4 @@ def partner_candidates(*, application: Application, search: str = "") -> QuerySe
     search = (search or "").strip()
     if search:
         qs = qs.filter(name__icontains=search)
-    return qs.order_by(german_order(), "ags")
+    return qs.alphabetical()

@@ -209,7 +209,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         .order_by("-round__deadline", "lead_municipality__name")
     )
     municipalities = list(
-        Municipality.objects.filter(memberships__user=user).order_by("name")
+        Municipality.objects.filter(memberships__user=user).alphabetical()
         if user.is_municipal_staff
         else []
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Municipality, SizeBand
+from .models import Membership, Municipality, SizeBand, german_order
 from .services import IMPORTED_FIELDS
 
 # What the register import (GV100AD) owns: shown read-only, never typed by hand.
@@ -26,7 +26,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "ags", "kind", "kreis", "regierungsbezirk", "population", "is_active"]
     list_filter = ["regierungsbezirk", SizeBandFilter, "kind", "is_active", "kreis"]
     search_fields = ["name", "ags", "postcode"]
-    ordering = ["name"]
+    ordering = [german_order().asc(), "ags"]
     readonly_fields = [*REGISTER_FIELDS, "updated_at"]
     fieldsets = (
         (

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,7 +31,19 @@ class SizeBand(models.TextChoices):
         }[cls(band)]
 
 
+# German alphabetical order (PostgreSQL's ICU collation): "Büdingen" before "Butzbach", "Ölbach"
+# among the "O"s. The database's own collation (C) would put umlauts after "z".
+GERMAN_COLLATION = "de-x-icu"
+
+
+def german_order(field: str = "name") -> Collate:
+    return Collate(field, GERMAN_COLLATION)
+
+
 class MunicipalityQuerySet(models.QuerySet):
+    def alphabetical(self):
+        return self.order_by(german_order(), "ags")
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -82,7 +95,7 @@ class Municipality(models.Model):
     class Meta:
         verbose_name = _("Kommune")
         verbose_name_plural = _("Kommunen")
-        ordering = ["name", "ags"]
+        ordering = [german_order().asc(), "ags"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ags__regex=r"^\d{8}$"), name="municipality_ags_8_digits"

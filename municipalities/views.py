@@ -20,7 +20,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
         .distinct()
     )
     form = MunicipalityFilterForm(request.GET or None, kreise=kreise)
-    municipalities = form.filter(municipalities).order_by("name", "ags")
+    municipalities = form.filter(municipalities).alphabetical()
     page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -140,3 +140,24 @@ def test_choosing_a_search_result_adds_it_and_an_ineligible_one_is_refused(setup
     )
     assert response.status_code == 302
     assert list(app.partners.values_list("municipality__name", flat=True)) == ["Büdingen, Stadt"]
+
+
+def test_municipalities_are_listed_in_german_order_everywhere():
+    from django.contrib import admin
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from tests.factories import AdminFactory
+
+    for name in ("Butzbach", "Ölbach", "Büdingen", "Zwingenberg", "Ortenberg"):
+        MunicipalityFactory(name=name)
+    assert list(Municipality.objects.values_list("name", flat=True)) == [
+        "Büdingen", "Butzbach", "Ölbach", "Ortenberg", "Zwingenberg",
+    ]  # fmt: skip
+    request = RequestFactory().get("/admin/municipalities/municipality/")
+    request.user = AdminFactory(is_superuser=True, is_staff=True)
+    SessionMiddleware(lambda r: None).process_request(request)
+    response = admin.site.get_model_admin(Municipality).changelist_view(request)
+    response.render()
+    html = response.content.decode()
+    assert html.index("Büdingen") < html.index("Butzbach") < html.index("Ölbach")
