@@ -7,7 +7,7 @@ import wir_portal.forms
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0005_bundles"),
+        ("applications", "0011_application_approved_financing_plan"),
     ]
 
     operations = [
