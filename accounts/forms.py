@@ -126,7 +126,7 @@ class InvitationAcceptForm(SetPasswordFieldsMixin):
         return User(email=self.invitation.email, full_name=self.cleaned_data.get("full_name", ""))
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(TextInputHygieneMixin, forms.Form):
     """Address and name only: the password is chosen after following the link in the mail
     (``RegistrationConfirmForm``), so only who reads the address can set it."""
 

@@ -777,7 +777,8 @@ def test_submit_allocates_reference_and_enqueues_receipt(
     assert complete_app.reference == app.reference  # caller's instance updated
     assert receipts.calls == [app.pk]
     event = app.events.get(action="submit")
-    assert event.data == {"reference": app.reference}
+    assert event.data["reference"] == app.reference
+    assert event.data["content"]  # the content as submitted, for the diff of a Nachreichung
     assert (event.from_status, event.to_status, event.actor) == ("draft", "submitted", applicant)
 
 
