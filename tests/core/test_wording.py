@@ -220,3 +220,20 @@ def test_bundle_progress_percent_matches_the_count_beside_it():
     assert job.percent == 99  # the parts are still being merged
     job.status = BundleStatus.DONE
     assert job.percent == 100
+
+
+def test_no_template_writes_a_grouped_id_into_an_attribute():
+    """With thousands separators on, ``{{ obj.pk }}`` renders "1.234" for the 1,234th row: an
+    attribute that carries an id (a button's value, a data attribute) must say |unlocalize."""
+    from django.conf import settings
+
+    pattern = re.compile(
+        r'="[^"]*\{\{\s*[\w.]*(\.pk|_pk|\.(application|round|municipality|user|job|event)_id)'
+        r"\s*\}\}"
+    )
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in (settings.BASE_DIR / "templates").rglob("*.html")
+        for match in pattern.finditer(path.read_text())
+    ]
+    assert offenders == []
