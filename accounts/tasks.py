@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
-RETRY = {
-    "autoretry_for": (OperationalError, ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
+from core.tasks import TRANSIENT_RETRY
+
+RETRY = TRANSIENT_RETRY
 
 
 @shared_task(name="accounts.send_registration_mail", **RETRY)

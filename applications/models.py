@@ -60,6 +60,17 @@ class Section(models.TextChoices):
     DECLARATIONS = "declarations", _("Erklärungen")
 
 
+# The order of the form's pages and of every summary (the URL names are applications:<section>).
+SECTION_ORDER = (
+    Section.APPLICANT,
+    Section.PARTNERS,
+    Section.PROJECT,
+    Section.COST_PLAN,
+    Section.ATTACHMENTS,
+    Section.DECLARATIONS,
+)
+
+
 # The plain fields of each section that ``application_update_section`` writes. The cost plan,
 # partners and attachments have services of their own.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wir_portal.formatting import format_iban
 
-from .models import SECTION_FIELDS, Application, Section
+from .models import SECTION_FIELDS, SECTION_ORDER, Application, Section
 from .services import application_validate_for_submission, section_of
 
 NOT_STARTED = "not_started"
@@ -22,16 +22,6 @@ STATE_LABELS = {
     COMPLETE: _("Vollständig"),
 }
 STATE_BADGES = {NOT_STARTED: "info", IN_PROGRESS: "warning", COMPLETE: "success"}
-
-# Page order of the form; the URL names are applications:<section>.
-SECTION_ORDER = (
-    Section.APPLICANT,
-    Section.PARTNERS,
-    Section.PROJECT,
-    Section.COST_PLAN,
-    Section.ATTACHMENTS,
-    Section.DECLARATIONS,
-)
 
 
 @dataclass

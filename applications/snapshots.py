@@ -17,6 +17,7 @@ from .eligibility import de_amount, de_date
 from .models import (
     FINANCING_FIELDS,
     SECTION_FIELDS,
+    SECTION_ORDER,
     Application,
     ApplicationEvent,
     AttachmentKind,
@@ -26,14 +27,6 @@ from .models import (
 from .workflow import Action
 
 SNAPSHOT_ACTIONS = (Action.SUBMIT, Action.REQUEST_ITEMS, Action.RESUBMIT)
-SECTION_ORDER = (
-    Section.APPLICANT,
-    Section.PARTNERS,
-    Section.PROJECT,
-    Section.COST_PLAN,
-    Section.ATTACHMENTS,
-    Section.DECLARATIONS,
-)
 
 
 def _display(value) -> str:

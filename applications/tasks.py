@@ -7,16 +7,14 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from core.tasks import TRANSIENT_RETRY
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
     name="applications.render_receipt",
-    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    ignore_result=True,
+    **TRANSIENT_RETRY,
 )
 def render_receipt(application_id: int) -> None:
     """Render the Eingangsbestätigung (receipt) of a submitted application and mail it."""
@@ -28,11 +26,7 @@ def render_receipt(application_id: int) -> None:
 @shared_task(
     bind=True,
     name="applications.notify_partner_added",
-    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    ignore_result=True,
+    **TRANSIENT_RETRY,
 )
 def notify_partner_added(self, partner_id: int) -> None:
     """Tell the partner municipality's staff that they are asked to confirm (once per outbox
@@ -49,11 +43,7 @@ def notify_partner_added(self, partner_id: int) -> None:
 @shared_task(
     bind=True,
     name="applications.notify_resubmission",
-    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    ignore_result=True,
+    **TRANSIENT_RETRY,
 )
 def notify_resubmission(self, event_id: int) -> None:
     """Tell the case officer that a Nachforderung was answered (once per outbox message)."""
@@ -177,11 +167,7 @@ def bundle_merge(self, job_id: int) -> None:
 @shared_task(
     bind=True,
     name="applications.send_bundle_mail",
-    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    ignore_result=True,
+    **TRANSIENT_RETRY,
 )
 def send_bundle_mail(self, job_id: int) -> None:
     """Tell the requester that a bundle is ready or failed (once per outbox message)."""

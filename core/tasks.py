@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
+
+# The options of every thin task that takes ids: retried on transient errors (database,
+# network), no result kept (the outbox marks its rows done).
+TRANSIENT_RETRY = {
+    "autoretry_for": (OperationalError, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 
 @shared_task(name="core.outbox_flush", ignore_result=True)
