@@ -237,3 +237,24 @@ def test_no_template_writes_a_grouped_id_into_an_attribute():
         for match in pattern.finditer(path.read_text())
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "msgid",
+    [
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related "
+        "objects, but your account doesn't have permission to delete the following types of "
+        "objects:",
+        "Deleting %(class_name)s %(instance)s would require deleting the following protected "
+        "related objects: %(related_objects)s",
+    ],
+)
+def test_admin_delete_texts_do_not_decline_the_model_name(msgid):
+    """Django's German says "Das Löschen des Kommune"; the portal's catalogue overrides it with
+    "Das Löschen von Kommune …", which reads correctly for every model name."""
+    with translation.override("de"):
+        text = translation.gettext(msgid)
+    assert text.startswith("Das Löschen von"), text
+    assert "Löschen des" not in text
+    with translation.override("en"):
+        assert translation.gettext(msgid) == msgid
