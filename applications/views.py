@@ -912,7 +912,7 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "applications/submitted.html",
-        {"application": application, "documents": application.documents.all()},
+        {"application": application, **_documents_context(application)},
     )
 
 

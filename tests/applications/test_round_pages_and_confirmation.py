@@ -91,6 +91,10 @@ def test_submission_ends_on_a_confirmation_with_reference_next_steps_and_contact
     assert "Wie es weitergeht" in text
     assert "Regierungspräsidium Darmstadt" in text
     assert "Eingangsbestätigung" in text
+    # The documents box polls until the receipt exists (the worker renders it).
+    assert "Die Eingangsbestätigung wird erstellt" in text
+    poll = reverse("applications:documents", args=[app.pk])
+    assert f'hx-get="{poll}"' in response.content.decode()
     # A draft has nothing to confirm yet.
     draft = ApplicationFactory(lead_municipality=town, created_by=staff)
     assert client.get(reverse("applications:submitted", args=[draft.pk])).status_code == 302
