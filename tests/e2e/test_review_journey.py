@@ -175,7 +175,7 @@ def test_case_officer_and_jury_carry_an_application_to_approval(page, demo):
     amount.fill("15.000,00")
     # less than the gap: the case officer says how the financing plan balances (issue 9.4)
     page.get_by_label("Eigenmittel erhöhen").check()
-    page.get_by_label("Begründung (freiwillig)").fill("Ein überzeugendes Beteiligungskonzept.")
+    page.get_by_label("Begründung – optional").fill("Ein überzeugendes Beteiligungskonzept.")
     page.get_by_role("button", name="Bewilligen").click()
     # a confirmation step with the approved plan before anything is decided (issue 9.15)
     expect(page.get_by_role("heading", name="Bewilligung bestätigen")).to_be_visible()
