@@ -249,13 +249,18 @@ class PrivateRedis:
 
 def use_broker(url: str, backend: str | None = None) -> None:
     """Points this process's Celery app at the broker ``url`` (and result backend)."""
+    from kombu import pools
+
     from wir_portal.celery import app
 
     app.conf.broker_url = url
     app.conf.result_backend = backend or url
     if app._pool is not None:
         app._pool.force_close_all()
-    app._after_fork()  # forgets the connection and producer pools
+    app._after_fork()  # forgets the app's connection and producer pools
+    # kombu keeps producer pools per broker address for the whole process: a pool closed
+    # above would be found again for the restored address ("Acquire on closed pool").
+    pools.reset()
     app._backend_cache = None
     if hasattr(app._local, "backend"):
         del app._local.backend
