@@ -26,6 +26,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
@@ -94,7 +96,7 @@ __all__ = [
     "partner_respond",
 ]
 
-STALE_MESSAGE = (
+STALE_MESSAGE = gettext_lazy(
     "Dieser Antrag wurde inzwischen an anderer Stelle geändert (zum Beispiel von einer "
     "Kollegin oder einem Kollegen oder in einem anderen Browserfenster). Bitte laden Sie die "
     "Seite neu, prüfen Sie die aktuellen Angaben und speichern Sie Ihre Änderungen erneut."
@@ -192,8 +194,10 @@ def _require_lead_staff(user, application: Application) -> None:
         and permissions.is_lead_staff(user, application)
     ):
         raise PermissionDenied(
-            "Sie können nur Anträge einer Kommune bearbeiten, für die Sie im Portal "
-            "freigeschaltet sind."
+            _(
+                "Sie können nur Anträge einer Kommune bearbeiten, für die Sie im Portal "
+                "freigeschaltet sind."
+            )
         )
 
 
@@ -211,12 +215,18 @@ def _require_editable(application: Application, section: str) -> None:
             return
         allowed = _section_names(request.sections) if request else ""
         raise ApplicationFrozenError(
-            "Im Rahmen der Nachforderung können nur die angeforderten Abschnitte geändert "
-            f"werden ({allowed}). Der Abschnitt „{Section(section).label}“ gehört nicht dazu."
+            _(
+                "Im Rahmen der Nachforderung können nur die angeforderten Abschnitte geändert "
+                "werden (%(allowed)s). Der Abschnitt „%(section)s“ gehört nicht dazu."
+            )
+            % {"allowed": allowed, "section": Section(section).label}
         )
     raise ApplicationFrozenError(
-        f"Der Antrag hat den Status „{workflow.status_label(application.status)}“; "
-        "seine Angaben können nicht mehr geändert werden."
+        _(
+            "Der Antrag hat den Status „%(status)s“; "
+            "seine Angaben können nicht mehr geändert werden."
+        )
+        % {"status": workflow.status_label(application.status)}
     )
 
 
@@ -260,7 +270,7 @@ def project_end_bounds(start: dt.date, round_: FundingRound) -> tuple[dt.date, d
 
 
 def _months_text(n: int) -> str:
-    return f"{n} Monat" if n == 1 else f"{n} Monaten"
+    return ngettext("%(count)s Monat", "%(count)s Monaten", n) % {"count": n}
 
 
 def _project_date_errors(application: Application, round_=None) -> dict[str, list[str]]:
@@ -269,23 +279,37 @@ def _project_date_errors(application: Application, round_=None) -> dict[str, lis
     if not (start and end):
         return {}
     if end < start:
-        return {"end_date": ["Das geplante Ende muss nach dem geplanten Beginn liegen."]}
+        return {"end_date": [_("Das geplante Ende muss nach dem geplanten Beginn liegen.")]}
     earliest, latest = project_end_bounds(start, r)
-    period = f"Die geplante Laufzeit ({de_date(start)} bis {de_date(end)})"
+    period = {"start": de_date(start), "end": de_date(end)}
     if end < earliest:
         return {
             "end_date": [
-                f"{period} ist kürzer als die Mindestlaufzeit von "
-                f"{_months_text(r.duration_min_months)} in dieser Förderrunde. Das Vorhaben "
-                f"muss frühestens am {de_date(earliest)} enden."
+                _(
+                    "Die geplante Laufzeit (%(start)s bis %(end)s) ist kürzer als die "
+                    "Mindestlaufzeit von %(months)s in dieser Förderrunde. Das Vorhaben "
+                    "muss frühestens am %(date)s enden."
+                )
+                % {
+                    **period,
+                    "months": _months_text(r.duration_min_months),
+                    "date": de_date(earliest),
+                }
             ]
         }
     if end > latest:
         return {
             "end_date": [
-                f"{period} ist länger als die Höchstlaufzeit von "
-                f"{_months_text(r.duration_max_months)} in dieser Förderrunde. Das Vorhaben "
-                f"muss spätestens am {de_date(latest)} enden."
+                _(
+                    "Die geplante Laufzeit (%(start)s bis %(end)s) ist länger als die "
+                    "Höchstlaufzeit von %(months)s in dieser Förderrunde. Das Vorhaben "
+                    "muss spätestens am %(date)s enden."
+                )
+                % {
+                    **period,
+                    "months": _months_text(r.duration_max_months),
+                    "date": de_date(latest),
+                }
             ]
         }
     return {}
@@ -307,10 +331,13 @@ def _start_date_errors(application: Application, day: dt.date) -> dict[str, list
         return {}
     return {
         "start_date": [
-            f"Der geplante Beginn ({de_date(start)}) liegt vor dem Tag der Einreichung "
-            f"({de_date(day)}). Ein Vorhaben, mit dem noch nicht begonnen wurde, kann frühestens "
-            f"am Tag der Einreichung beginnen. Bitte geben Sie einen Beginn ab dem "
-            f"{de_date(day)} an."
+            _(
+                "Der geplante Beginn (%(start)s) liegt vor dem Tag der Einreichung "
+                "(%(day)s). Ein Vorhaben, mit dem noch nicht begonnen wurde, kann frühestens "
+                "am Tag der Einreichung beginnen. Bitte geben Sie einen Beginn ab dem "
+                "%(day)s an."
+            )
+            % {"start": de_date(start), "day": de_date(day)}
         ]
     }
 
@@ -330,17 +357,18 @@ def application_create(
         and municipality.pk in permissions.municipality_ids(user)
     ):
         raise PermissionDenied(
-            f"Sie sind nicht für die {municipality_label(municipality)} im Portal freigeschaltet."
+            _("Sie sind nicht für die %(municipality)s im Portal freigeschaltet.")
+            % {"municipality": municipality_label(municipality)}
         )
     if now < round.opens_at:
         raise ValidationError(
-            f"Anträge in der Förderrunde „{round.title}“ können ab dem "
-            f"{de_date(timezone.localtime(round.opens_at))} gestellt werden."
+            _("Anträge in der Förderrunde „%(round)s“ können ab dem %(date)s gestellt werden.")
+            % {"round": round.title, "date": de_date(timezone.localtime(round.opens_at))}
         )
     if now > round.deadline:
         raise ValidationError(
-            f"Die Antragsfrist der Förderrunde „{round.title}“ ist am "
-            f"{_deadline_text(round)} abgelaufen."
+            _("Die Antragsfrist der Förderrunde „%(round)s“ ist am %(deadline)s abgelaufen.")
+            % {"round": round.title, "deadline": _deadline_text(round)}
         )
     result = check_eligibility(round=round, municipality=municipality)
     if not result.can_start:
@@ -368,8 +396,11 @@ def application_create(
             )
     except IntegrityError:
         raise ValidationError(
-            f"{municipality_label(municipality)} nimmt an der Förderrunde „{round.title}“ "
-            "bereits teil. Je Förderrunde ist nur eine Beteiligung möglich."
+            _(
+                "%(municipality)s nimmt an der Förderrunde „%(round)s“ "
+                "bereits teil. Je Förderrunde ist nur eine Beteiligung möglich."
+            )
+            % {"municipality": municipality_label(municipality), "round": round.title}
         ) from None
     _event(
         application,
@@ -472,21 +503,23 @@ def parse_amount(value: Any) -> Decimal:
         if "," in value:  # German input: 1.234,56
             value = value.replace(".", "").replace(",", ".")
     if value in (None, ""):
-        raise ValidationError("Bitte geben Sie einen Betrag an.", code="required")
+        raise ValidationError(_("Bitte geben Sie einen Betrag an."), code="required")
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError("Bitte geben Sie einen Betrag in Euro an.", code="invalid") from None
+        raise ValidationError(
+            _("Bitte geben Sie einen Betrag in Euro an."), code="invalid"
+        ) from None
     if not amount.is_finite():
-        raise ValidationError("Bitte geben Sie einen Betrag in Euro an.", code="invalid")
+        raise ValidationError(_("Bitte geben Sie einen Betrag in Euro an."), code="invalid")
     if amount < 0:
-        raise ValidationError("Beträge dürfen nicht negativ sein.", code="negative")
+        raise ValidationError(_("Beträge dürfen nicht negativ sein."), code="negative")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(
-            "Beträge haben höchstens zwei Nachkommastellen (Cent).", code="decimals"
+            _("Beträge haben höchstens zwei Nachkommastellen (Cent)."), code="decimals"
         )
     if amount > MAX_AMOUNT:
-        raise ValidationError("Der Betrag ist zu groß.", code="too_large")
+        raise ValidationError(_("Der Betrag ist zu groß."), code="too_large")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -528,9 +561,13 @@ def cost_plan_save(
             try:
                 category = categories[int(getattr(raw_cat, "pk", raw_cat))]
             except (KeyError, TypeError, ValueError):
-                errors[f"{key}.category"] = ["Bitte wählen Sie eine Kostenart dieser Förderrunde."]
+                errors[f"{key}.category"] = [
+                    _("Bitte wählen Sie eine Kostenart dieser Förderrunde.")
+                ]
         if len(description) > 300:
-            errors[f"{key}.description"] = ["Die Beschreibung ist zu lang (höchstens 300 Zeichen)."]
+            errors[f"{key}.description"] = [
+                _("Die Beschreibung ist zu lang (höchstens 300 Zeichen).")
+            ]
         amount = None
         if raw_amount not in (None, ""):
             try:
@@ -544,7 +581,9 @@ def cost_plan_save(
                 if not 2000 <= year <= 2100:
                     raise ValueError
             except (TypeError, ValueError):
-                errors[f"{key}.budget_year"] = ["Bitte geben Sie das Haushaltsjahr an, z. B. 2020."]
+                errors[f"{key}.budget_year"] = [
+                    _("Bitte geben Sie das Haushaltsjahr an, z. B. 2020.")
+                ]
                 year = None
         new_lines.append(
             CostLine(
@@ -597,27 +636,29 @@ def cost_plan_errors(application: Application) -> dict[str, list[str]]:
 
     lines = list(application.cost_lines.select_related("category"))
     if not lines:
-        add(Section.COST_PLAN, "Bitte geben Sie mindestens eine Kostenposition an.")
+        add(Section.COST_PLAN, _("Bitte geben Sie mindestens eine Kostenposition an."))
     years = None
     if application.start_date and application.end_date:
         years = (application.start_date.year, application.end_date.year)
     for i, line in enumerate(lines):
         if line.category is None or line.category.round_id != r.pk:
-            add(f"lines.{i}.category", "Bitte wählen Sie eine Kostenart dieser Förderrunde.")
+            add(f"lines.{i}.category", _("Bitte wählen Sie eine Kostenart dieser Förderrunde."))
         if line.amount is None:
-            add(f"lines.{i}.amount", "Bitte geben Sie den Betrag der Kostenposition an.")
+            add(f"lines.{i}.amount", _("Bitte geben Sie den Betrag der Kostenposition an."))
         elif line.amount < 0 or line.amount != line.amount.quantize(Decimal("0.01")):
-            add(f"lines.{i}.amount", "Beträge sind nicht negativ und haben höchstens zwei "
-                                     "Nachkommastellen.")  # fmt: skip
+            add(
+                f"lines.{i}.amount",
+                _("Beträge sind nicht negativ und haben höchstens zwei Nachkommastellen."),
+            )
         if not line.description:
-            add(f"lines.{i}.description", "Bitte beschreiben Sie die Kostenposition.")
+            add(f"lines.{i}.description", _("Bitte beschreiben Sie die Kostenposition."))
         if line.budget_year is None:
-            add(f"lines.{i}.budget_year", "Bitte geben Sie das Haushaltsjahr an, z. B. 2020.")
+            add(f"lines.{i}.budget_year", _("Bitte geben Sie das Haushaltsjahr an, z. B. 2020."))
         elif years and not years[0] <= line.budget_year <= years[1]:
             add(
                 f"lines.{i}.budget_year",
-                f"Das Haushaltsjahr {line.budget_year} liegt außerhalb der Laufzeit "
-                f"({years[0]}–{years[1]}).",
+                _("Das Haushaltsjahr %(year)s liegt außerhalb der Laufzeit (%(first)s–%(last)s).")
+                % {"year": line.budget_year, "first": years[0], "last": years[1]},
             )
     total = sum((line.amount or Decimal("0.00") for line in lines), Decimal("0.00"))
     financing = financing_errors(
@@ -654,46 +695,67 @@ def financing_errors(
 
     for name, value in zip(FINANCING_FIELDS, (own, third, grant), strict=True):
         if value < 0 or value != value.quantize(Decimal("0.01")):
-            add(name, "Beträge sind nicht negativ und haben höchstens zwei Nachkommastellen.")
+            add(name, _("Beträge sind nicht negativ und haben höchstens zwei Nachkommastellen."))
     if grant <= 0:
-        add("requested_grant", "Bitte geben Sie die beantragte Zuwendung an.")
+        add("requested_grant", _("Bitte geben Sie die beantragte Zuwendung an."))
     if grant > r.max_grant:
         add(
             "requested_grant",
-            f"Die beantragte Zuwendung ({de_amount(grant)}) übersteigt den Höchstbetrag der "
-            f"Förderrunde ({de_amount(r.max_grant)}).",
+            _(
+                "Die beantragte Zuwendung (%(grant)s) übersteigt den Höchstbetrag der "
+                "Förderrunde (%(max_grant)s)."
+            )
+            % {"grant": de_amount(grant), "max_grant": de_amount(r.max_grant)},
         )
     if has_lines and total <= 0:
-        add(Section.COST_PLAN, "Die Gesamtkosten müssen größer als 0 € sein.")
+        add(Section.COST_PLAN, _("Die Gesamtkosten müssen größer als 0 € sein."))
     gap = total - own - third
     if r.financing_type == FinancingType.FEHLBEDARF and grant > gap:
         add(
             "requested_grant",
-            "Bei Fehlbedarfsfinanzierung deckt die Zuwendung höchstens den Fehlbedarf: "
-            f"Gesamtkosten {de_amount(total)} abzüglich Eigenmittel {de_amount(own)} und "
-            f"Drittmittel {de_amount(third)} ergeben {de_amount(max(gap, Decimal(0)))}; "
-            f"beantragt sind {de_amount(grant)}.",
+            _(
+                "Bei Fehlbedarfsfinanzierung deckt die Zuwendung höchstens den Fehlbedarf: "
+                "Gesamtkosten %(total)s abzüglich Eigenmittel %(own)s und "
+                "Drittmittel %(third)s ergeben %(gap)s; "
+                "beantragt sind %(grant)s."
+            )
+            % {
+                "total": de_amount(total),
+                "own": de_amount(own),
+                "third": de_amount(third),
+                "gap": de_amount(max(gap, Decimal(0))),
+                "grant": de_amount(grant),
+            },
         )
     elif grant > total:
         add(
             "requested_grant",
-            f"Die beantragte Zuwendung ({de_amount(grant)}) übersteigt die Gesamtkosten "
-            f"({de_amount(total)}).",
+            _("Die beantragte Zuwendung (%(grant)s) übersteigt die Gesamtkosten (%(total)s).")
+            % {"grant": de_amount(grant), "total": de_amount(total)},
         )
     financed = own + third + grant
     if has_lines and total > 0 and financed < total:
         add(
             Section.COST_PLAN,
-            f"Der Finanzierungsplan ist nicht ausgeglichen: Den Gesamtkosten von "
-            f"{de_amount(total)} stehen Eigenmittel, Drittmittel und Zuwendung von zusammen "
-            f"{de_amount(financed)} gegenüber; es fehlen {de_amount(total - financed)}.",
+            _(
+                "Der Finanzierungsplan ist nicht ausgeglichen: Den Gesamtkosten von "
+                "%(total)s stehen Eigenmittel, Drittmittel und Zuwendung von zusammen "
+                "%(financed)s gegenüber; es fehlen %(missing)s."
+            )
+            % {
+                "total": de_amount(total),
+                "financed": de_amount(financed),
+                "missing": de_amount(total - financed),
+            },
         )
     elif has_lines and total > 0 and financed > total and not errors.get("requested_grant"):
         add(
             Section.COST_PLAN,
-            f"Der Finanzierungsplan ist nicht ausgeglichen: Eigenmittel, Drittmittel und "
-            f"Zuwendung ({de_amount(financed)}) übersteigen die Gesamtkosten "
-            f"({de_amount(total)}).",
+            _(
+                "Der Finanzierungsplan ist nicht ausgeglichen: Eigenmittel, Drittmittel und "
+                "Zuwendung (%(financed)s) übersteigen die Gesamtkosten (%(total)s)."
+            )
+            % {"financed": de_amount(financed), "total": de_amount(total)},
         )
     return errors
 
@@ -703,18 +765,24 @@ def _joint_problems(app: Application, *, adding: int = 1) -> list[str]:
     r = app.round
     lead = app.lead_municipality
     if not r.joint_allowed:
-        return ["In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen."]
+        return [_("In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen.")]
     if lead.population >= r.population_lower and not r.lead_between_bounds_may_be_joint:
         return [
-            f"{municipality_label(lead)} kann in dieser Förderrunde allein einen Antrag stellen; "
-            f"einen gemeinsamen Antrag führen nur Kommunen mit weniger als "
-            f"{de_number(r.population_lower)} Einwohnerinnen und Einwohnern."
+            _(
+                "%(municipality)s kann in dieser Förderrunde allein einen Antrag stellen; "
+                "einen gemeinsamen Antrag führen nur Kommunen mit weniger als "
+                "%(population)s Einwohnerinnen und Einwohnern."
+            )
+            % {
+                "municipality": municipality_label(lead),
+                "population": de_number(r.population_lower),
+            }
         ]
     current = app.partners.exclude(status=PartnerStatus.DECLINED).count()
     if current + adding > r.joint_max_partners:
         return [
-            f"Ein gemeinsamer Antrag kann höchstens {r.joint_max_partners} Partnerkommunen "
-            "umfassen."
+            _("Ein gemeinsamer Antrag kann höchstens %(count)s Partnerkommunen umfassen.")
+            % {"count": r.joint_max_partners}
         ]
     return []
 
@@ -732,7 +800,8 @@ def partner_add(
     existing = ApplicationPartner.objects.filter(application=app, municipality=municipality).first()
     if existing and existing.status != PartnerStatus.DECLINED:
         raise ValidationError(
-            f"{municipality_label(municipality)} ist bereits als Partnerkommune angegeben."
+            _("%(municipality)s ist bereits als Partnerkommune angegeben.")
+            % {"municipality": municipality_label(municipality)}
         )
     problems = _joint_problems(app) + check_partner(
         app.round, municipality, lead=app.lead_municipality, application=app
@@ -761,7 +830,8 @@ def partner_add(
             )
     except IntegrityError:
         raise ValidationError(
-            f"{municipality_label(municipality)} nimmt an der Förderrunde bereits teil."
+            _("%(municipality)s nimmt an der Förderrunde bereits teil.")
+            % {"municipality": municipality_label(municipality)}
         ) from None
     _touch(app, [], now, bump=False)
     _event(
@@ -814,11 +884,14 @@ def partner_respond(
     if not permissions.can_respond_as_partner(user, partner):
         if partner.municipality_id not in permissions.municipality_ids(user):
             raise PermissionDenied(
-                f"Nur Beschäftigte der {municipality_label(partner.municipality)} können "
-                "diese Partnerschaft bestätigen oder ablehnen."
+                _(
+                    "Nur Beschäftigte der %(municipality)s können "
+                    "diese Partnerschaft bestätigen oder ablehnen."
+                )
+                % {"municipality": municipality_label(partner.municipality)}
             )
         raise ApplicationFrozenError(
-            "Die Partnerschaft kann in diesem Stand des Antrags nicht mehr geändert werden."
+            _("Die Partnerschaft kann in diesem Stand des Antrags nicht mehr geändert werden.")
         )
     target = PartnerStatus.CONFIRMED if confirm else PartnerStatus.DECLINED
     if partner.status == target:
@@ -850,7 +923,7 @@ def attachment_add(*, application: Application, user, kind: str, uploaded_file) 
     _require_lead_staff(user, app)
     _require_editable(app, Section.ATTACHMENTS)
     if kind not in AttachmentKind.values:
-        raise ValidationError({"kind": ["Bitte wählen Sie die Art der Anlage."]})
+        raise ValidationError({"kind": [_("Bitte wählen Sie die Art der Anlage.")]})
     try:
         checked = validate_upload(uploaded_file)
     except ValidationError as exc:
@@ -957,7 +1030,7 @@ def application_validate_for_submission(
             value = getattr(app, name)
             if value in (None, "") or (isinstance(value, str) and not value.strip()):
                 label = Application._meta.get_field(name).verbose_name
-                add(name, f"Bitte füllen Sie „{label}“ aus.")
+                add(name, _("Bitte füllen Sie „%(label)s“ aus.") % {"label": label})
     for name in FORMAT_CHECKED_FIELDS:
         value = getattr(app, name)
         if value:
@@ -977,7 +1050,7 @@ def application_validate_for_submission(
     for name in SECTION_FIELDS[Section.DECLARATIONS]:
         if not getattr(app, name):
             label = Application._meta.get_field(name).verbose_name
-            add(name, f"Bitte bestätigen Sie: {label}")
+            add(name, _("Bitte bestätigen Sie: %(label)s") % {"label": label})
 
     # Partners and eligibility.
     partners = list(
@@ -987,8 +1060,8 @@ def application_validate_for_submission(
         if p.status != PartnerStatus.CONFIRMED:
             add(
                 Section.PARTNERS,
-                f"Die {municipality_label(p.municipality)} hat die Partnerschaft noch nicht "
-                "bestätigt.",
+                _("Die %(municipality)s hat die Partnerschaft noch nicht bestätigt.")
+                % {"municipality": municipality_label(p.municipality)},
             )
     result = application_eligibility(app, [p.municipality for p in partners])
     if not result.eligible:
@@ -1008,13 +1081,17 @@ def application_validate_for_submission(
             if partners and kinds.count(kind) < len(partners):
                 add(
                     Section.ATTACHMENTS,
-                    f"Bitte laden Sie für jede Partnerkommune eine Absichtserklärung hoch "
-                    f"({len(partners)} erforderlich, {kinds.count(kind)} vorhanden).",
+                    _(
+                        "Bitte laden Sie für jede Partnerkommune eine Absichtserklärung hoch "
+                        "(%(required)s erforderlich, %(present)s vorhanden)."
+                    )
+                    % {"required": len(partners), "present": kinds.count(kind)},
                 )
         elif kind not in kinds:
             add(
                 Section.ATTACHMENTS,
-                f"Bitte laden Sie die Anlage „{AttachmentKind(kind).label}“ hoch.",
+                _("Bitte laden Sie die Anlage „%(kind)s“ hoch.")
+                % {"kind": AttachmentKind(kind).label},
             )
     return errors
 
@@ -1022,7 +1099,7 @@ def application_validate_for_submission(
 # The workflow ---------------------------------------------------------------------------------
 def _deadline_text(round_: FundingRound) -> str:
     local = timezone.localtime(round_.deadline)
-    return f"{de_date(local)} um {local:%H:%M} Uhr"
+    return _("%(date)s um %(time)s Uhr") % {"date": de_date(local), "time": f"{local:%H:%M}"}
 
 
 def _allocate_reference(round_: FundingRound) -> str:
@@ -1044,14 +1121,20 @@ def _before_submit(app, actor, message, data, now):
     r = app.round
     if now > r.deadline:
         raise ValidationError(
-            f"Die Antragsfrist der Förderrunde „{r.title}“ ist am {_deadline_text(r)} "
-            "abgelaufen. Der Antrag wurde nicht eingereicht; Ihr Entwurf bleibt gespeichert.",
+            _(
+                "Die Antragsfrist der Förderrunde „%(round)s“ ist am %(deadline)s "
+                "abgelaufen. Der Antrag wurde nicht eingereicht; Ihr Entwurf bleibt gespeichert."
+            )
+            % {"round": r.title, "deadline": _deadline_text(r)},
             code="deadline",
         )
     if now < r.opens_at:
         raise ValidationError(
-            f"Anträge in der Förderrunde „{r.title}“ können erst ab dem "
-            f"{de_date(timezone.localtime(r.opens_at))} eingereicht werden.",
+            _(
+                "Anträge in der Förderrunde „%(round)s“ können erst ab dem %(date)s "
+                "eingereicht werden."
+            )
+            % {"round": r.title, "date": de_date(timezone.localtime(r.opens_at))},
             code="not_open",
         )
     errors = application_validate_for_submission(app, now=now)
@@ -1075,13 +1158,19 @@ def _before_request_items(app, actor, message, data, now):
     sections = list(dict.fromkeys((data or {}).get("sections") or []))
     if not sections or any(s not in Section.values for s in sections):
         raise ValidationError(
-            {"sections": ["Bitte wählen Sie mindestens einen Abschnitt, der ergänzt werden soll."]}
+            {
+                "sections": [
+                    _("Bitte wählen Sie mindestens einen Abschnitt, der ergänzt werden soll.")
+                ]
+            }
         )
     due = (data or {}).get("due_date")
     if isinstance(due, str) and due:
         due = dt.date.fromisoformat(due)
     if due and due < timezone.localdate(now):
-        raise ValidationError({"due_date": ["Die Frist darf nicht in der Vergangenheit liegen."]})
+        raise ValidationError(
+            {"due_date": [_("Die Frist darf nicht in der Vergangenheit liegen.")]}
+        )
     ItemRequest.objects.create(
         application=app,
         sections=sections,
@@ -1121,9 +1210,12 @@ def _before_approve(app, actor, message, data, now):
         raise ValidationError(
             {
                 "granted_amount": [
-                    f"Der bewilligte Betrag muss größer als 0 € sein und darf die beantragte "
-                    f"Zuwendung und den Höchstbetrag der Förderrunde ({de_amount(limit)}) "
-                    "nicht übersteigen."
+                    _(
+                        "Der bewilligte Betrag muss größer als 0 € sein und darf die beantragte "
+                        "Zuwendung und den Höchstbetrag der Förderrunde (%(limit)s) "
+                        "nicht übersteigen."
+                    )
+                    % {"limit": de_amount(limit)}
                 ]
             }
         )
@@ -1179,8 +1271,10 @@ _HOOKS: dict[str, Hook] = {
 }
 
 _MESSAGE_REQUIRED_TEXT = {
-    Action.REQUEST_ITEMS: "Bitte beschreiben Sie, welche Angaben oder Unterlagen fehlen.",
-    Action.REJECT: "Bitte begründen Sie die Ablehnung.",
+    Action.REQUEST_ITEMS: gettext_lazy(
+        "Bitte beschreiben Sie, welche Angaben oder Unterlagen fehlen."
+    ),
+    Action.REJECT: gettext_lazy("Bitte begründen Sie die Ablehnung."),
 }
 
 
@@ -1218,16 +1312,20 @@ def application_transition(
     try:
         action = Action(action)
     except ValueError:
-        raise TransitionNotAllowed(f"Die Aktion „{action}“ gibt es nicht.", code="state") from None
+        raise TransitionNotAllowed(
+            _("Die Aktion „%(action)s“ gibt es nicht.") % {"action": action}, code="state"
+        ) from None
     transition = workflow.get_transition(app.status, action)
     if transition is None:
         raise TransitionNotAllowed(
-            f"„{action.label}“ ist im Status „{workflow.status_label(app.status)}“ nicht möglich.",
+            _("„%(action)s“ ist im Status „%(status)s“ nicht möglich.")
+            % {"action": action.label, "status": workflow.status_label(app.status)},
             code="state",
         )
     if not transition.roles & permissions.workflow_roles(actor, app):
         raise TransitionNotAllowed(
-            f"Sie sind nicht berechtigt, diesen Schritt auszuführen („{action.label}“).",
+            _("Sie sind nicht berechtigt, diesen Schritt auszuführen („%(action)s“).")
+            % {"action": action.label},
             code="role",
         )
     message = (message or "").strip()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wir_portal import formatting
 
@@ -51,18 +52,19 @@ def validate_iban(value: str) -> None:
     iban = normalize_iban(value)
     if not _IBAN_SHAPE.match(iban):
         raise ValidationError(
-            "Bitte geben Sie eine IBAN im Format DE00 0000 0000 0000 0000 00 an.",
+            _("Bitte geben Sie eine IBAN im Format DE00 0000 0000 0000 0000 00 an."),
             code="iban_format",
         )
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and len(iban) != expected:
         raise ValidationError(
-            f"Eine IBAN aus {iban[:2]} hat {expected} Stellen, angegeben sind {len(iban)}.",
+            _("Eine IBAN aus %(country)s hat %(expected)s Stellen, angegeben sind %(given)s.")
+            % {"country": iban[:2], "expected": expected, "given": len(iban)},
             code="iban_length",
         )
     if not iban_is_valid(iban):
         raise ValidationError(
-            "Die IBAN ist ungültig: Die Prüfziffer stimmt nicht. Bitte prüfen Sie die Angabe.",
+            _("Die IBAN ist ungültig: Die Prüfziffer stimmt nicht. Bitte prüfen Sie die Angabe."),
             code="iban_checksum",
         )
 
@@ -83,8 +85,10 @@ def validate_phone(value: str) -> None:
         or not 6 <= len(digits) <= 20
     ):
         raise ValidationError(
-            "Bitte geben Sie eine Telefonnummer mit Vorwahl an, "
-            "z. B. 06151 12-3456 oder +49 6151 123456.",
+            _(
+                "Bitte geben Sie eine Telefonnummer mit Vorwahl an, "
+                "z. B. 06151 12-3456 oder +49 6151 123456."
+            ),
             code="phone",
         )
 
@@ -117,26 +121,30 @@ class FileType:
     extensions: tuple[str, ...]
 
 
-PDF = FileType("application/pdf", "PDF-Dokument", (".pdf",))
+PDF = FileType("application/pdf", gettext_lazy("PDF-Dokument"), (".pdf",))
 DOCX = FileType(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "Word-Dokument (DOCX)",
+    gettext_lazy("Word-Dokument (DOCX)"),
     (".docx",),
 )
 XLSX = FileType(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "Excel-Tabelle (XLSX)",
+    gettext_lazy("Excel-Tabelle (XLSX)"),
     (".xlsx",),
 )
-ODT = FileType("application/vnd.oasis.opendocument.text", "OpenDocument-Text (ODT)", (".odt",))
-ODS = FileType(
-    "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument-Tabelle (ODS)", (".ods",)
+ODT = FileType(
+    "application/vnd.oasis.opendocument.text", gettext_lazy("OpenDocument-Text (ODT)"), (".odt",)
 )
-JPEG = FileType("image/jpeg", "JPEG-Bild", (".jpg", ".jpeg"))
-PNG = FileType("image/png", "PNG-Bild", (".png",))
+ODS = FileType(
+    "application/vnd.oasis.opendocument.spreadsheet",
+    gettext_lazy("OpenDocument-Tabelle (ODS)"),
+    (".ods",),
+)
+JPEG = FileType("image/jpeg", gettext_lazy("JPEG-Bild"), (".jpg", ".jpeg"))
+PNG = FileType("image/png", gettext_lazy("PNG-Bild"), (".png",))
 ALLOWED_FILE_TYPES = (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG)
 _BY_EXTENSION = {ext: ft for ft in ALLOWED_FILE_TYPES for ext in ft.extensions}
-ALLOWED_EXTENSIONS_TEXT = "PDF, DOCX, XLSX, ODT, ODS, JPG und PNG"
+ALLOWED_EXTENSIONS_TEXT = gettext_lazy("PDF, DOCX, XLSX, ODT, ODS, JPG und PNG")
 
 _HEAD_BYTES = 8192
 
@@ -207,11 +215,11 @@ def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUp
     name = sanitize_filename(getattr(uploaded_file, "name", "") or "")
     size = uploaded_file.size
     if not size:
-        raise ValidationError(f"Die Datei „{name}“ ist leer.", code="empty")
+        raise ValidationError(_("Die Datei „%(name)s“ ist leer.") % {"name": name}, code="empty")
     if size > max_bytes:
         raise ValidationError(
-            f"Die Datei „{name}“ ist zu groß ({_format_mb(size, max_bytes)}). "
-            f"Erlaubt sind höchstens {_format_mb(max_bytes)}.",
+            _("Die Datei „%(name)s“ ist zu groß (%(size)s). Erlaubt sind höchstens %(limit)s.")
+            % {"name": name, "size": _format_mb(size, max_bytes), "limit": _format_mb(max_bytes)},
             code="too_large",
         )
     fileobj = uploaded_file.file if hasattr(uploaded_file, "file") else uploaded_file
@@ -221,21 +229,46 @@ def validate_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUp
     if detected is None:
         if claimed is not None:
             raise ValidationError(
-                f"Die Datei „{name}“ trägt die Endung {ext}, ist aber kein {claimed.label}. "
-                f"Bitte laden Sie eine echte Datei in einem dieser Formate hoch: "
-                f"{ALLOWED_EXTENSIONS_TEXT}.",
+                _(
+                    "Die Datei „%(name)s“ trägt die Endung %(ext)s, ist aber kein %(type)s. "
+                    "Bitte laden Sie eine echte Datei in einem dieser Formate hoch: "
+                    "%(allowed)s."
+                )
+                % {
+                    "name": name,
+                    "ext": ext,
+                    "type": claimed.label,
+                    "allowed": ALLOWED_EXTENSIONS_TEXT,
+                },
                 code="content_mismatch",
             )
         raise ValidationError(
-            f"Die Datei „{name}“ hat ein nicht zugelassenes Format. "
-            f"Zugelassen sind {ALLOWED_EXTENSIONS_TEXT}.",
+            _(
+                "Die Datei „%(name)s“ hat ein nicht zugelassenes Format. "
+                "Zugelassen sind %(allowed)s."
+            )
+            % {"name": name, "allowed": ALLOWED_EXTENSIONS_TEXT},
             code="file_type",
         )
     if claimed is not detected:
         raise ValidationError(
-            f"Die Datei „{name}“ ist ein {detected.label}, trägt aber "
-            + (f"die Endung {ext}." if ext else "keine Dateiendung.")
-            + f" Bitte benennen Sie sie mit der Endung {detected.extensions[0]}.",
+            (
+                _(
+                    "Die Datei „%(name)s“ ist ein %(type)s, trägt aber die Endung %(ext)s. "
+                    "Bitte benennen Sie sie mit der Endung %(expected)s."
+                )
+                if ext
+                else _(
+                    "Die Datei „%(name)s“ ist ein %(type)s, trägt aber keine Dateiendung. "
+                    "Bitte benennen Sie sie mit der Endung %(expected)s."
+                )
+            )
+            % {
+                "name": name,
+                "type": detected.label,
+                "ext": ext,
+                "expected": detected.extensions[0],
+            },
             code="content_mismatch",
         )
     if detected is PDF:
