@@ -20,6 +20,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from municipalities.models import Municipality, MunicipalityKind
 from wir_portal.formatting import format_money, format_number
@@ -48,7 +50,7 @@ def municipality_label(municipality: Municipality) -> str:
     The register writes a town's title after its name ("Bensheim, Stadt", "Darmstadt,
     Wissenschaftsstadt"); in a sentence the title comes first, and only once."""
     name = municipality.name
-    base, _, title = name.rpartition(", ")
+    base, unused, title = name.rpartition(", ")
     if base and title.lower().endswith("stadt"):
         return f"{title} {base}"
     word = (
@@ -60,10 +62,13 @@ def municipality_label(municipality: Municipality) -> str:
 
 
 def _inhabitants(municipality: Municipality) -> str:
-    return (
-        f"{municipality_label(municipality)} hat {de_number(municipality.population)} "
-        f"Einwohnerinnen und Einwohner (Stand {de_date(municipality.population_date)})."
-    )
+    return _(
+        "%(municipality)s hat %(population)s Einwohnerinnen und Einwohner (Stand %(date)s)."
+    ) % {
+        "municipality": municipality_label(municipality),
+        "population": de_number(municipality.population),
+        "date": de_date(municipality.population_date),
+    }
 
 
 # Result -----------------------------------------------------------------------------------
@@ -75,10 +80,10 @@ class Mode(StrEnum):
 
 
 MODE_LABELS = {
-    Mode.ALONE: "Antrag als einzelne Kommune",
-    Mode.JOINT_LEAD: "Gemeinsamer Antrag als federführende Kommune",
-    Mode.JOINT_REQUIRED: "Antrag nur gemeinsam mit Partnerkommunen",
-    Mode.NOT_ELIGIBLE: "nicht antragsberechtigt",
+    Mode.ALONE: gettext_lazy("Antrag als einzelne Kommune"),
+    Mode.JOINT_LEAD: gettext_lazy("Gemeinsamer Antrag als federführende Kommune"),
+    Mode.JOINT_REQUIRED: gettext_lazy("Antrag nur gemeinsam mit Partnerkommunen"),
+    Mode.NOT_ELIGIBLE: gettext_lazy("nicht antragsberechtigt"),
 }
 
 
@@ -103,7 +108,7 @@ class EligibilityResult:
 
     @property
     def mode_label(self) -> str:
-        return MODE_LABELS[self.mode]
+        return str(MODE_LABELS[self.mode])
 
     def __bool__(self) -> bool:
         return self.eligible
@@ -121,17 +126,36 @@ def _participation_text(round_, municipality: Municipality, exclude_application_
     if p is None:
         return None
     app = p.application
-    which = f"dem Antrag {app.reference}" if app.reference else "einem Antragsentwurf"
+    values = {
+        "municipality": municipality_label(municipality),
+        "round": round_.title,
+        "reference": app.reference,
+        "lead": municipality_label(app.lead_municipality),
+    }
     if p.role == ParticipationRole.LEAD:
-        how = f"bereits mit {which}"
-    else:
-        how = (
-            f"bereits als Partnerkommune an {which} der {municipality_label(app.lead_municipality)}"
+        if app.reference:
+            text = _(
+                "%(municipality)s nimmt an der Förderrunde „%(round)s“ bereits mit dem Antrag "
+                "%(reference)s teil. Je Förderrunde ist nur eine Beteiligung möglich."
+            )
+        else:
+            text = _(
+                "%(municipality)s nimmt an der Förderrunde „%(round)s“ bereits mit einem "
+                "Antragsentwurf teil. Je Förderrunde ist nur eine Beteiligung möglich."
+            )
+    elif app.reference:
+        text = _(
+            "%(municipality)s nimmt an der Förderrunde „%(round)s“ bereits als Partnerkommune "
+            "an dem Antrag %(reference)s der %(lead)s teil. Je Förderrunde ist nur eine "
+            "Beteiligung möglich."
         )
-    return (
-        f"{municipality_label(municipality)} nimmt an der Förderrunde „{round_.title}“ {how} "
-        f"teil. Je Förderrunde ist nur eine Beteiligung möglich."
-    )
+    else:
+        text = _(
+            "%(municipality)s nimmt an der Förderrunde „%(round)s“ bereits als Partnerkommune "
+            "an einem Antragsentwurf der %(lead)s teil. Je Förderrunde ist nur eine "
+            "Beteiligung möglich."
+        )
+    return text % values
 
 
 def _basic_problems(round_, municipality: Municipality, exclude_application_id) -> list[str]:
@@ -139,13 +163,22 @@ def _basic_problems(round_, municipality: Municipality, exclude_application_id) 
     label = municipality_label(municipality)
     problems = []
     if not municipality.ags.startswith(HESSEN_LAND_PREFIX):
-        problems.append(f"{label} liegt nicht in Hessen und ist nicht antragsberechtigt.")
+        problems.append(
+            _("%(municipality)s liegt nicht in Hessen und ist nicht antragsberechtigt.")
+            % {"municipality": label}
+        )
     if municipality.kind == MunicipalityKind.GEMEINDEFREI:
-        problems.append(f"{municipality.name} ist ein gemeindefreies Gebiet, keine Kommune.")
+        problems.append(
+            _("%(name)s ist ein gemeindefreies Gebiet, keine Kommune.")
+            % {"name": municipality.name}
+        )
     if not municipality.is_active:
         problems.append(
-            f"{label} wird im Gemeindeverzeichnis nicht mehr als eigenständige Kommune geführt "
-            f"und kann keinen Antrag stellen."
+            _(
+                "%(municipality)s wird im Gemeindeverzeichnis nicht mehr als eigenständige "
+                "Kommune geführt und kann keinen Antrag stellen."
+            )
+            % {"municipality": label}
         )
     taken = _participation_text(round_, municipality, exclude_application_id)
     if taken:
@@ -157,10 +190,10 @@ def _reference_date_note(round_, municipalities: Iterable[Municipality]) -> str 
     dates = {m.population_date for m in municipalities}
     ref = round_.population_reference_date
     if ref and dates and dates != {ref}:
-        return (
-            f"Hinweis: Die Förderrunde nennt den Stichtag {de_date(ref)}; verwendet werden die "
-            f"Einwohnerzahlen des Gemeindeverzeichnisses zum angegebenen Stand."
-        )
+        return _(
+            "Hinweis: Die Förderrunde nennt den Stichtag %(date)s; verwendet werden die "
+            "Einwohnerzahlen des Gemeindeverzeichnisses zum angegebenen Stand."
+        ) % {"date": de_date(ref)}
     return None
 
 
@@ -169,12 +202,18 @@ def check_partner(round_, partner: Municipality, *, lead=None, application=None)
     app_id = getattr(application, "pk", application)
     problems = []
     if lead is not None and partner.pk == lead.pk:
-        return ["Die antragstellende Kommune kann nicht zugleich Partnerkommune sein."]
+        return [_("Die antragstellende Kommune kann nicht zugleich Partnerkommune sein.")]
     problems.extend(_basic_problems(round_, partner, app_id))
     if partner.population > round_.population_upper:
         problems.append(
-            f"{_inhabitants(partner)} Partnerkommunen dürfen höchstens "
-            f"{de_number(round_.population_upper)} Einwohnerinnen und Einwohner haben."
+            _(
+                "%(inhabitants)s Partnerkommunen dürfen höchstens "
+                "%(upper)s Einwohnerinnen und Einwohner haben."
+            )
+            % {
+                "inhabitants": _inhabitants(partner),
+                "upper": de_number(round_.population_upper),
+            }
         )
     return problems
 
@@ -197,10 +236,10 @@ def check_eligibility(
     label = municipality_label(municipality)
     messages = [_inhabitants(municipality)]
     problems: list[str] = []
-    bounds = (
-        f"{de_number(r.population_lower)} bis {de_number(r.population_upper)} "
-        f"Einwohnerinnen und Einwohnern"
-    )
+    bounds = _("%(lower)s bis %(upper)s Einwohnerinnen und Einwohnern") % {
+        "lower": de_number(r.population_lower),
+        "upper": de_number(r.population_upper),
+    }
 
     def problem(text: str) -> None:
         messages.append(text)
@@ -219,9 +258,16 @@ def check_eligibility(
 
     if pop > r.population_upper:
         problem(
-            f"{label} hat {de_number(pop)} Einwohnerinnen und Einwohner. Antragsberechtigt "
-            f"sind Kommunen mit höchstens {de_number(r.population_upper)} Einwohnerinnen und "
-            f"Einwohnern; {label} ist daher nicht antragsberechtigt."
+            _(
+                "%(municipality)s hat %(population)s Einwohnerinnen und Einwohner. "
+                "Antragsberechtigt sind Kommunen mit höchstens %(upper)s Einwohnerinnen und "
+                "Einwohnern; %(municipality)s ist daher nicht antragsberechtigt."
+            )
+            % {
+                "municipality": label,
+                "population": de_number(pop),
+                "upper": de_number(r.population_upper),
+            }
         )
         return result(False, Mode.NOT_ELIGIBLE)
 
@@ -229,51 +275,68 @@ def check_eligibility(
     if below:
         if not r.joint_allowed:
             problem(
-                f"{label} hat {de_number(pop)} Einwohnerinnen und Einwohner. In dieser "
-                f"Förderrunde sind nur Kommunen mit {bounds} antragsberechtigt; {label} ist "
-                f"daher nicht antragsberechtigt."
+                _(
+                    "%(municipality)s hat %(population)s Einwohnerinnen und Einwohner. In dieser "
+                    "Förderrunde sind nur Kommunen mit %(bounds)s antragsberechtigt; "
+                    "%(municipality)s ist daher nicht antragsberechtigt."
+                )
+                % {"municipality": label, "population": de_number(pop), "bounds": bounds}
             )
             return result(False, Mode.NOT_ELIGIBLE)
-        partner_words = (
-            "einer Partnerkommune"
-            if r.joint_max_partners == 1
-            else "einer oder zwei Partnerkommunen"
-        )
-        messages.append(
-            f"Sie kann nur gemeinsam mit {partner_words} einen Antrag stellen "
-            f"(allein antragsberechtigt sind Kommunen mit {bounds})."
-        )
+        if r.joint_max_partners == 1:
+            text = _(
+                "Sie kann nur gemeinsam mit einer Partnerkommune einen Antrag stellen "
+                "(allein antragsberechtigt sind Kommunen mit %(bounds)s)."
+            )
+        else:
+            text = _(
+                "Sie kann nur gemeinsam mit einer oder zwei Partnerkommunen einen Antrag "
+                "stellen (allein antragsberechtigt sind Kommunen mit %(bounds)s)."
+            )
+        messages.append(text % {"bounds": bounds})
         base_mode = Mode.JOINT_REQUIRED
     else:
-        messages.append(f"Sie kann allein einen Antrag stellen (antragsberechtigt: {bounds}).")
+        messages.append(
+            _("Sie kann allein einen Antrag stellen (antragsberechtigt: %(bounds)s).")
+            % {"bounds": bounds}
+        )
         base_mode = Mode.ALONE
 
     if not partners:
         if below:
-            problem("Bisher ist keine Partnerkommune angegeben.")
+            problem(_("Bisher ist keine Partnerkommune angegeben."))
             return result(False, base_mode)
         return result(True, base_mode)
 
     # A joint application.
     if not r.joint_allowed:
-        problem("In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen.")
+        problem(_("In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen."))
         return result(False, base_mode)
     if not below and not r.lead_between_bounds_may_be_joint:
         problem(
-            f"Kommunen mit {bounds} stellen in dieser Förderrunde allein einen Antrag; "
-            f"einen gemeinsamen Antrag kann nur eine Kommune mit weniger als "
-            f"{de_number(r.population_lower)} Einwohnerinnen und Einwohnern führen."
+            _(
+                "Kommunen mit %(bounds)s stellen in dieser Förderrunde allein einen Antrag; "
+                "einen gemeinsamen Antrag kann nur eine Kommune mit weniger als "
+                "%(lower)s Einwohnerinnen und Einwohnern führen."
+            )
+            % {"bounds": bounds, "lower": de_number(r.population_lower)}
         )
     if len(partners) > r.joint_max_partners:
         problem(
-            f"Ein gemeinsamer Antrag kann höchstens {r.joint_max_partners} Partnerkommunen "
-            f"umfassen; angegeben sind {len(partners)}."
+            _(
+                "Ein gemeinsamer Antrag kann höchstens %(max)s Partnerkommunen "
+                "umfassen; angegeben sind %(count)s."
+            )
+            % {"max": r.joint_max_partners, "count": len(partners)}
         )
     seen: dict[int, Municipality] = {}
     partner_errors: dict[int, list[str]] = {}
     for partner in partners:
         if partner.pk in seen:
-            errs = [f"{municipality_label(partner)} ist doppelt angegeben."]
+            errs = [
+                _("%(municipality)s ist doppelt angegeben.")
+                % {"municipality": municipality_label(partner)}
+            ]
         else:
             errs = check_partner(r, partner, lead=municipality, application=app_id)
         seen[partner.pk] = partner
@@ -286,8 +349,11 @@ def check_eligibility(
     combined = pop + sum(p.population for p in seen.values() if p.pk != municipality.pk)
     names = ", ".join(municipality_label(m) for m in [municipality, *seen.values()])
     messages.append(
-        f"Zusammen haben die beteiligten Kommunen ({names}) {de_number(combined)} "
-        f"Einwohnerinnen und Einwohner."
+        _(
+            "Zusammen haben die beteiligten Kommunen (%(names)s) %(population)s "
+            "Einwohnerinnen und Einwohner."
+        )
+        % {"names": names, "population": de_number(combined)}
     )
     ok = not problems
     mode = Mode.JOINT_LEAD if ok else base_mode

@@ -74,12 +74,21 @@ def approved_plan(
         raise ValidationError(
             {
                 "granted_amount": [
-                    f"Eine Zuwendung von {de_amount(grant)} passt nicht zum Finanzierungsplan: "
-                    f"Gesamtkosten {de_amount(total_cost)} abzüglich Eigenmittel "
-                    f"{de_amount(own_funds)} und Drittmittel {de_amount(third_party_funds)} "
-                    f"ergeben einen Fehlbedarf von {de_amount(max(gap, Decimal(0)))}. Die "
-                    "Zuwendung muss größer als 0 € sein und darf den Fehlbedarf nicht "
-                    "übersteigen."
+                    _(
+                        "Eine Zuwendung von %(grant)s passt nicht zum Finanzierungsplan: "
+                        "Gesamtkosten %(total)s abzüglich Eigenmittel "
+                        "%(own)s und Drittmittel %(third)s "
+                        "ergeben einen Fehlbedarf von %(gap)s. Die "
+                        "Zuwendung muss größer als 0 € sein und darf den Fehlbedarf nicht "
+                        "übersteigen."
+                    )
+                    % {
+                        "grant": de_amount(grant),
+                        "total": de_amount(total_cost),
+                        "own": de_amount(own_funds),
+                        "third": de_amount(third_party_funds),
+                        "gap": de_amount(max(gap, Decimal(0))),
+                    }
                 ]
             }
         )
@@ -107,10 +116,13 @@ def approved_plan(
         raise ValidationError(
             {
                 "financing_adjustment": [
-                    f"Die bewilligte Zuwendung liegt {de_amount(gap - grant)} unter dem "
-                    "Fehlbedarf. Bitte wählen Sie, ob die zuwendungsfähigen Gesamtkosten "
-                    "verringert oder die Eigenmittel erhöht werden, damit der Finanzierungsplan "
-                    "ausgeglichen ist."
+                    _(
+                        "Die bewilligte Zuwendung liegt %(difference)s unter dem "
+                        "Fehlbedarf. Bitte wählen Sie, ob die zuwendungsfähigen Gesamtkosten "
+                        "verringert oder die Eigenmittel erhöht werden, damit der "
+                        "Finanzierungsplan ausgeglichen ist."
+                    )
+                    % {"difference": de_amount(gap - grant)}
                 ]
             }
         )
@@ -123,6 +135,10 @@ def approved_plan(
         and 0 < plan.total_cost <= total_cost
     ):
         raise ValidationError(
-            {"granted_amount": ["Mit diesen Angaben ist der Finanzierungsplan nicht ausgeglichen."]}
+            {
+                "granted_amount": [
+                    _("Mit diesen Angaben ist der Finanzierungsplan nicht ausgeglichen.")
+                ]
+            }
         )
     return plan

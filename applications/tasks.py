@@ -66,6 +66,7 @@ from celery import Task, chord  # noqa: E402
 from celery.exceptions import SoftTimeLimitExceeded  # noqa: E402
 from celery.signals import worker_process_init  # noqa: E402
 from django.db import InterfaceError  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
 
 BUNDLE_TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -79,12 +80,17 @@ class BundleTask(Task):
         job_id = args[0] if args else kwargs.get("job_id")
         if job_id is None:
             return
+        # Stored with the bundle job and shown on its page; the worker runs in the default
+        # language (German).
         if isinstance(exc, SoftTimeLimitExceeded):
-            message = "Zeitlimit eines Arbeitsschritts überschritten."
+            message = _("Zeitlimit eines Arbeitsschritts überschritten.")
         else:
-            message = f"Fehler beim Erstellen des Bündels: {exc.__class__.__name__}: {exc}"
+            message = _("Fehler beim Erstellen des Bündels: %(error_type)s: %(error)s") % {
+                "error_type": exc.__class__.__name__,
+                "error": exc,
+            }
         if len(args) > 1:
-            message += f" (Antrag-ID {args[1]})"
+            message += " " + _("(Antrag-ID %(id)s)") % {"id": args[1]}
         bundles.bundle_job_fail(job_id, message)
 
 
