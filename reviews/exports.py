@@ -9,6 +9,8 @@ import io
 from collections.abc import Sequence
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -21,26 +23,31 @@ from .selectors import RankingRow
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADERS = (
-    "Rang",
-    "Aktenzeichen",
-    "Antragstellende Kommune",
-    "Kreis",
-    "Titel des Vorhabens",
-    "Status",
-    "Abgeschlossene Gutachten",
-    "Mittelwert (gewichtet)",
-    "Niedrigste Bewertung",
-    "Höchste Bewertung",
-    "Spannweite",
-    "Auffällige Abweichung",
-    "Beantragte Zuwendung (EUR)",
-    "Kumuliert beantragt (EUR)",
-    "Innerhalb des Budgets",
-    "Einwohnerzahl (mit Partnerkommunen)",
+    gettext_lazy("Rang"),
+    gettext_lazy("Aktenzeichen"),
+    gettext_lazy("Antragstellende Kommune"),
+    gettext_lazy("Kreis"),
+    gettext_lazy("Titel des Vorhabens"),
+    gettext_lazy("Status"),
+    gettext_lazy("Abgeschlossene Gutachten"),
+    gettext_lazy("Mittelwert (gewichtet)"),
+    gettext_lazy("Niedrigste Bewertung"),
+    gettext_lazy("Höchste Bewertung"),
+    gettext_lazy("Spannweite"),
+    gettext_lazy("Auffällige Abweichung"),
+    gettext_lazy("Beantragte Zuwendung (EUR)"),
+    gettext_lazy("Kumuliert beantragt (EUR)"),
+    gettext_lazy("Innerhalb des Budgets"),
+    gettext_lazy("Einwohnerzahl (mit Partnerkommunen)"),
 )
 WIDTHS = (7, 16, 30, 28, 40, 18, 12, 12, 12, 12, 11, 12, 16, 16, 12, 14)
 EURO_FORMAT = '#,##0.00 "€"'
 SCORE_FORMAT = "0.00"
+
+
+def _headers() -> list[str]:
+    """The column headers in the active language."""
+    return [str(header) for header in HEADERS]
 
 
 def filename(round_: FundingRound, extension: str) -> str:
@@ -61,10 +68,10 @@ def _values(row: RankingRow) -> list:
         row.min_score,
         row.max_score,
         row.spread,
-        "ja" if row.flagged else "nein",
+        _("ja") if row.flagged else _("nein"),
         row.requested,
         row.cumulative_requested,
-        "ja" if row.within_budget else "nein",
+        _("ja") if row.within_budget else _("nein"),
         app.combined_population,
     ]
 
@@ -72,24 +79,24 @@ def _values(row: RankingRow) -> list:
 def ranking_csv(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(csv_row(HEADERS))
+    writer.writerow(csv_row(_headers()))
     for row in rows:
         writer.writerow(csv_row(_values(row)))
     writer.writerow([])
-    writer.writerow(csv_row(["Budget der Förderrunde (EUR)", round_.budget]))
+    writer.writerow(csv_row([_("Budget der Förderrunde (EUR)"), round_.budget]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Rangliste"
-    sheet.append([xlsx_cell(f"Rangliste – {round_.title}")])
+    sheet.title = _("Rangliste")
+    sheet.append([xlsx_cell(_("Rangliste – %(round)s") % {"round": round_.title})])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(xlsx_row(["Budget der Förderrunde", round_.budget]))
+    sheet.append(xlsx_row([_("Budget der Förderrunde"), round_.budget]))
     sheet["B2"].number_format = EURO_FORMAT
     sheet.append([])
-    sheet.append(xlsx_row(HEADERS))
+    sheet.append(xlsx_row(_headers()))
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
@@ -113,7 +120,7 @@ def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
         sheet.auto_filter.ref = (
             f"A{header_row}:{get_column_letter(len(HEADERS))}{header_row + len(rows)}"
         )
-    workbook.properties.title = clean_text(f"Rangliste {round_.title}")
+    workbook.properties.title = clean_text(_("Rangliste %(round)s") % {"round": round_.title})
     workbook.properties.creator = "WIR-Portal, Regierungspräsidium Darmstadt"
     buffer = io.BytesIO()
     workbook.save(buffer)

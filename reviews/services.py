@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications import services as application_services
 from applications.models import (
@@ -112,7 +113,7 @@ def _event(
 
 def _require_manager(user) -> None:
     if not permissions.can_manage(user):
-        raise PermissionDenied("Diesen Schritt kann nur die Sachbearbeitung ausführen.")
+        raise PermissionDenied(_("Diesen Schritt kann nur die Sachbearbeitung ausführen."))
 
 
 def _sync(target: Application | None, source: Application) -> None:
@@ -181,7 +182,7 @@ def formal_check_record(
         outcome = CheckOutcome(outcome)
     except ValueError:
         raise ValidationError(
-            {"outcome": ["Bitte wählen Sie das Ergebnis der formalen Prüfung."]}
+            {"outcome": [_("Bitte wählen Sie das Ergebnis der formalen Prüfung.")]}
         ) from None
     now = _now(now)
     app = _lock_application(application)
@@ -193,9 +194,12 @@ def formal_check_record(
             raise ValidationError(
                 {
                     "outcome": [
-                        "Die formale Prüfung ist nur bestanden, wenn alle Punkte erfüllt sind. "
-                        f"Nicht bestätigt: {', '.join(missing)}. Fordern Sie fehlende Angaben "
-                        "nach oder lehnen Sie den Antrag ab."
+                        _(
+                            "Die formale Prüfung ist nur bestanden, wenn alle Punkte erfüllt "
+                            "sind. Nicht bestätigt: %(missing)s. Fordern Sie fehlende Angaben "
+                            "nach oder lehnen Sie den Antrag ab."
+                        )
+                        % {"missing": ", ".join(missing)}
                     ]
                 }
             )
@@ -240,10 +244,10 @@ def formal_check_record(
 def note_add(*, application: Application, user, text: str) -> ApplicationEvent:
     """An internal note (Vermerk) on the application; applicants never see it."""
     if not permissions.can_add_note(user):
-        raise PermissionDenied("Vermerke können nur Beschäftigte des RP Darmstadt anlegen.")
+        raise PermissionDenied(_("Vermerke können nur Beschäftigte des RP Darmstadt anlegen."))
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": ["Bitte geben Sie den Text des Vermerks ein."]})
+        raise ValidationError({"text": [_("Bitte geben Sie den Text des Vermerks ein.")]})
     app = _lock_application(application)
     if app.status == Status.DRAFT:
         raise PermissionDenied("Zu einem Entwurf gibt es keine Vermerke.")
@@ -256,14 +260,16 @@ def _reviewer_problem(
 ) -> str | None:
     name = reviewer.get_full_name()
     if not (reviewer.is_active and reviewer.is_reviewer):
-        return f"{name} ist nicht als Gutachter/in der Jury freigeschaltet."
+        return _("%(name)s ist nicht als Gutachter/in der Jury freigeschaltet.") % {"name": name}
     if permissions.has_municipal_conflict(member_ids, application_ids):
-        return f"{name} gehört einer Kommune dieses Antrags an und kann ihn deshalb nicht bewerten."
+        return _(
+            "%(name)s gehört einer Kommune dieses Antrags an und kann ihn deshalb nicht bewerten."
+        ) % {"name": name}
     if existing is not None:
         if existing.status == AssignmentStatus.ACTIVE:
-            return f"{name} ist diesem Antrag bereits zugewiesen."
+            return _("%(name)s ist diesem Antrag bereits zugewiesen.") % {"name": name}
         if existing.status == AssignmentStatus.ENDED_CONFLICT:
-            return f"{name} hat für diesen Antrag Befangenheit erklärt."
+            return _("%(name)s hat für diesen Antrag Befangenheit erklärt.") % {"name": name}
     return None
 
 
@@ -279,7 +285,7 @@ def assignment_create(
     app = _lock_application(application)
     if app.status not in permissions.ASSIGNABLE_STATUSES:
         raise ValidationError(
-            "Gutachterinnen und Gutachter können nur Anträgen „In Bewertung“ zugewiesen werden."
+            _("Gutachterinnen und Gutachter können nur Anträgen „In Bewertung“ zugewiesen werden.")
         )
     existing = (
         Assignment.objects.select_for_update().filter(application=app, reviewer=reviewer).first()
@@ -344,15 +350,19 @@ def assignments_distribute(
     _require_manager(user)
     if not 1 <= int(per_application) <= 10:
         raise ValidationError(
-            {"per_application": ["Bitte wählen Sie 1 bis 10 Gutachten je Antrag."]}
+            {"per_application": [_("Bitte wählen Sie 1 bis 10 Gutachten je Antrag.")]}
         )
     reviewers = sorted({r.pk: r for r in reviewers}.values(), key=lambda r: r.pk)
     if not reviewers:
-        raise ValidationError({"reviewers": ["Bitte wählen Sie mindestens eine Person aus."]})
+        raise ValidationError({"reviewers": [_("Bitte wählen Sie mindestens eine Person aus.")]})
     for reviewer in reviewers:
         if not (reviewer.is_active and reviewer.is_reviewer):
             raise ValidationError(
-                {"reviewers": [f"{reviewer.get_full_name()} gehört nicht zur Jury."]}
+                {
+                    "reviewers": [
+                        _("%(name)s gehört nicht zur Jury.") % {"name": reviewer.get_full_name()}
+                    ]
+                }
             )
     now = _now(now)
     applications = list(
@@ -395,7 +405,7 @@ def assignments_distribute(
             and not permissions.has_municipal_conflict(members[r.pk], municipalities[app.pk])
         ]
         candidates.sort(key=lambda pr: (load[pr[1].pk], (pr[0] - index) % count))
-        chosen = [r for _, r in candidates[:need]]
+        chosen = [r for unused, r in candidates[:need]]
         for reviewer in chosen:
             load[reviewer.pk] += 1
             assignment = Assignment(
@@ -451,12 +461,12 @@ def assignment_end(
     _require_manager(user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Bitte geben Sie einen Grund an."]})
+        raise ValidationError({"reason": [_("Bitte geben Sie einen Grund an.")]})
     now = _now(now)
     _lock_application(assignment.application_id)
     locked = Assignment.objects.select_for_update().select_related("reviewer").get(pk=assignment.pk)
     if locked.status != AssignmentStatus.ACTIVE:
-        raise ValidationError("Diese Zuweisung ist bereits beendet.")
+        raise ValidationError(_("Diese Zuweisung ist bereits beendet."))
     locked.status = AssignmentStatus.ENDED_REMOVED
     locked.ended_at = now
     locked.ended_reason = reason
@@ -486,9 +496,9 @@ def assignment_declare(
     now = _now(now)
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not permissions.is_own_active_assignment(user, locked):
-        raise PermissionDenied("Diese Zuweisung gehört nicht zu Ihrem Konto.")
+        raise PermissionDenied(_("Diese Zuweisung gehört nicht zu Ihrem Konto."))
     if locked.declared_at is not None:
-        raise ValidationError("Sie haben Ihre Erklärung zu diesem Antrag bereits abgegeben.")
+        raise ValidationError(_("Sie haben Ihre Erklärung zu diesem Antrag bereits abgegeben."))
     note = (note or "").strip()
     locked.declared_at = now
     locked.conflict = bool(conflict)
@@ -558,15 +568,17 @@ def review_save(
     app = locked.application
     review = Review.objects.select_for_update().filter(assignment=locked).first()
     if not permissions.can_see_content(user, locked):
-        raise PermissionDenied("Diese Bewertung gehört nicht zu Ihrem Konto.")
+        raise PermissionDenied(_("Diese Bewertung gehört nicht zu Ihrem Konto."))
     if app.status not in permissions.SCORING_STATUSES:
         raise ValidationError(
-            "Der Antrag ist nicht mehr in der Bewertung; die Bewertung kann nicht mehr "
-            "geändert werden."
+            _(
+                "Der Antrag ist nicht mehr in der Bewertung; die Bewertung kann nicht mehr "
+                "geändert werden."
+            )
         )
     if review is not None and review.status == ReviewStatus.FINAL:
         raise ValidationError(
-            "Diese Bewertung ist abgeschlossen. Nur die Sachbearbeitung kann sie wieder öffnen."
+            _("Diese Bewertung ist abgeschlossen. Nur die Sachbearbeitung kann sie wieder öffnen.")
         )
     criteria = list(Criterion.objects.filter(round_id=app.round_id).order_by("position", "pk"))
     by_id = {c.pk: c for c in criteria}
@@ -579,10 +591,11 @@ def review_save(
         criterion = by_id[criterion_id]
         if value is not None and not 0 <= int(value) <= criterion.max_points:
             errors[f"points_{criterion_id}"] = [
-                f"Bitte vergeben Sie für „{criterion.name}“ 0 bis {criterion.max_points} Punkte."
+                _("Bitte vergeben Sie für „%(criterion)s“ 0 bis %(max)s Punkte.")
+                % {"criterion": criterion.name, "max": criterion.max_points}
             ]
     if recommendation and recommendation not in Recommendation.values:
-        errors["recommendation"] = ["Bitte wählen Sie eine Empfehlung aus der Liste."]
+        errors["recommendation"] = [_("Bitte wählen Sie eine Empfehlung aus der Liste.")]
     if errors:
         raise ValidationError(errors)
 
@@ -629,25 +642,27 @@ def review_finalize(*, review: Review, user, now: dt.datetime | None = None) -> 
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if not permissions.can_edit_review(user, locked_assignment, app, locked):
         if locked.status == ReviewStatus.FINAL:
-            raise ValidationError("Diese Bewertung ist bereits abgeschlossen.")
-        raise PermissionDenied("Sie können diese Bewertung nicht abschließen.")
+            raise ValidationError(_("Diese Bewertung ist bereits abgeschlossen."))
+        raise PermissionDenied(_("Sie können diese Bewertung nicht abschließen."))
     criteria = list(Criterion.objects.filter(round_id=app.round_id).order_by("position", "pk"))
     if not criteria:
         raise ValidationError(
-            "Für diese Förderrunde sind keine Bewertungskriterien festgelegt. Bitte wenden Sie "
-            "sich an die Administration."
+            _(
+                "Für diese Förderrunde sind keine Bewertungskriterien festgelegt. Bitte wenden "
+                "Sie sich an die Administration."
+            )
         )
     points = _review_scores(locked)
     errors: dict[str, list[str]] = {}
     for criterion in criteria:
         if points.get(criterion.pk) is None:
             errors[f"points_{criterion.pk}"] = [
-                f"Bitte vergeben Sie Punkte für „{criterion.name}“."
+                _("Bitte vergeben Sie Punkte für „%(criterion)s“.") % {"criterion": criterion.name}
             ]
     if not locked.overall_comment.strip():
-        errors["overall_comment"] = ["Bitte geben Sie eine Gesamteinschätzung ab."]
+        errors["overall_comment"] = [_("Bitte geben Sie eine Gesamteinschätzung ab.")]
     if not locked.recommendation:
-        errors["recommendation"] = ["Bitte wählen Sie eine Empfehlung."]
+        errors["recommendation"] = [_("Bitte wählen Sie eine Empfehlung.")]
     if errors:
         raise ValidationError(errors)
     locked.status = ReviewStatus.FINAL
@@ -677,14 +692,15 @@ def review_reopen(*, review: Review, user, reason: str, now: dt.datetime | None 
     _require_manager(user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Bitte begründen Sie, warum die Bewertung wieder "
-                                          "geöffnet wird."]})  # fmt: skip
+        raise ValidationError(
+            {"reason": [_("Bitte begründen Sie, warum die Bewertung wieder geöffnet wird.")]}
+        )
     now = _now(now)
     locked_assignment = _lock_assignment(review.assignment_id)
     locked = Review.objects.select_for_update().get(pk=review.pk)
     locked.assignment = locked_assignment
     if not permissions.can_reopen(user, locked, locked_assignment.application):
-        raise ValidationError("Diese Bewertung kann nicht wieder geöffnet werden.")
+        raise ValidationError(_("Diese Bewertung kann nicht wieder geöffnet werden."))
     locked.status = ReviewStatus.DRAFT
     locked.finalized_at = None
     locked.reopened_at = now
@@ -727,13 +743,18 @@ def application_mark_ready(*, application: Application, user) -> Application:
     ]
     if open_:
         raise ValidationError(
-            "Noch nicht abgeschlossen sind die Bewertungen von: "
-            f"{', '.join(open_)}. Warten Sie die Bewertungen ab oder beenden Sie die Zuweisung."
+            _(
+                "Noch nicht abgeschlossen sind die Bewertungen von: %(names)s. Warten Sie die "
+                "Bewertungen ab oder beenden Sie die Zuweisung."
+            )
+            % {"names": ", ".join(open_)}
         )
     if not active:
         raise ValidationError(
-            "Es liegt noch keine abgeschlossene Bewertung vor. Bitte weisen Sie "
-            "Gutachterinnen oder Gutachter zu."
+            _(
+                "Es liegt noch keine abgeschlossene Bewertung vor. Bitte weisen Sie "
+                "Gutachterinnen oder Gutachter zu."
+            )
         )
     app = application_services.application_transition(
         application=app, action=Action.MARK_READY, actor=user
