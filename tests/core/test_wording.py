@@ -258,3 +258,30 @@ def test_admin_delete_texts_do_not_decline_the_model_name(msgid):
     assert "Löschen des" not in text
     with translation.override("en"):
         assert translation.gettext(msgid) == msgid
+
+
+@pytest.mark.django_db
+def test_service_messages_follow_the_language_and_stay_german_in_german():
+    """The service layer's validation messages and eligibility explanations are translated
+    like the pages: an English reader gets English, the German text is unchanged."""
+    from applications.eligibility import check_eligibility
+    from applications.services import parse_amount
+
+    town = MunicipalityFactory(name="Lautertal (Odenwald)", population=9852)
+    round_ = FundingRoundFactory()
+    texts = {}
+    for lang in ("de", "en"):
+        with translation.override(lang):
+            with pytest.raises(ValidationError) as exc:
+                parse_amount("")
+            texts[lang] = (exc.value.messages, check_eligibility(round=round_, municipality=town))
+    messages, result = texts["de"]
+    assert messages == ["Bitte geben Sie einen Betrag an."]
+    assert result.messages[0] == (
+        "Gemeinde Lautertal (Odenwald) hat 9.852 Einwohnerinnen und Einwohner (Stand 31.12.2020)."
+    )
+    messages, result = texts["en"]
+    assert messages == ["Please enter an amount."]
+    assert result.messages[0] == (
+        "Gemeinde Lautertal (Odenwald) has a population of 9.852 (as of 31.12.2020)."
+    )
