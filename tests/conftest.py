@@ -1,18 +1,24 @@
 """Fixtures shared by the whole suite: private media in a temporary folder, a real Celery
 worker on the real Redis, and the helpers for browser tests."""
 
+import contextlib
+import copy
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +26,45 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _private_media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class SharedData:
+    """Data built once for many tests (see ``shared_data``): each test gets a deep copy of the
+    objects (as Django's ``TestCase.setUpTestData`` hands them out) and a copy of the files."""
+
+    def __init__(self, value, media_root: Path):
+        self.value = value
+        self.media_root = media_root
+
+    def for_test(self, media_root) -> object:
+        shutil.copytree(self.media_root, media_root, dirs_exist_ok=True)
+        return copy.deepcopy(self.value)
+
+
+@contextlib.contextmanager
+def shared_data(django_db_blocker, media_root: Path, build: Callable) -> Iterator[SharedData]:
+    """``build()`` once for the tests of a module instead of once per test, the way Django's
+    ``TestCase.setUpTestData`` does it: the data is made in a transaction that stays open
+    around the tests, each test runs in a savepoint inside it (pytest-django's ``db``), so what
+    a test changes is rolled back and the next test finds the data as built. Only for tests
+    with the plain ``django_db`` mark (a ``transaction=True`` test would empty the tables).
+    The files the data saves go to ``media_root``; ``for_test`` copies them into the test's
+    own MEDIA_ROOT."""
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media_root):
+                value = build()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield SharedData(value, media_root)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

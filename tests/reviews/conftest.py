@@ -31,11 +31,15 @@ from tests.factories import (
 ALL_CHECKED = dict.fromkeys(CHECKLIST, True)
 
 
-@pytest.fixture
-def round_(db):
+def make_round():
     round_ = FundingRoundFactory(title="KIV – Förderrunde 2019", budget=Decimal("40000.00"))
     seed_criteria([round_])
     return round_
+
+
+@pytest.fixture
+def round_(db):
+    return make_round()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from applications.workflow import Status
 from reviews import permissions as p
 from reviews.models import Assignment, AssignmentStatus
 from tests.accounts.factories import login_verified
+from tests.conftest import shared_data
 from tests.factories import (
     AdminFactory,
     ApplicationFactory,
@@ -30,7 +31,7 @@ from tests.factories import (
     staff_for,
 )
 
-from .conftest import assign_and_declare, score_all, to_in_review
+from .conftest import assign_and_declare, make_round, score_all, to_in_review
 
 ANONYMOUS = "anonymous"
 STAFF = "municipal_staff"
@@ -149,8 +150,29 @@ class World:
         return texts
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once per module (see ``tests.conftest.shared_data``): every test
+    finds it as built, since what a test changes is rolled back."""
+    media = tmp_path_factory.mktemp("review-world-media")
+    with shared_data(django_db_blocker, media, _build_world) as data:
+        yield data
+
+
 @pytest.fixture
-def world(round_, criteria):
+def world(_world, db, settings):
+    return _world.for_test(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def round_(world):
+    """The world's round (the round of ``tests/reviews/conftest.py``, built with the world)."""
+    return world.round
+
+
+def _build_world():
+    round_ = make_round()
+    criteria = list(round_.criteria.order_by("position"))
     lead = MunicipalityFactory(name="Heppenheim (Bergstraße)")
     partner = MunicipalityFactory(name="Mörlenbach", population=9_000)
     other = MunicipalityFactory(name="Lorsch")

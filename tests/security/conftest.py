@@ -22,6 +22,7 @@ from tests.accounts.factories import (
     login_verified,
     staff_for,
 )
+from tests.conftest import shared_data
 
 from . import matrix
 
@@ -46,8 +47,21 @@ class World:
     attachment: object = None
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once per module (see ``tests.conftest.shared_data``): every test
+    finds it as built, since what a test changes is rolled back."""
+    media = tmp_path_factory.mktemp("world-media")
+    with shared_data(django_db_blocker, media, _build_world) as data:
+        yield data
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(_world, db, settings) -> World:
+    return _world.for_test(settings.MEDIA_ROOT)
+
+
+def _build_world() -> World:
     municipality = MunicipalityFactory(name="Heppenheim (Bergstraße)", ags="06431011")
     other = MunicipalityFactory(name="Lorsch", ags="06431015")
     partner = MunicipalityFactory(name="Mörlenbach", ags="06431017", population=10_126)
