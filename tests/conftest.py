@@ -19,6 +19,7 @@ import redis
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +66,14 @@ def shared_data(django_db_blocker, media_root: Path, build: Callable) -> Iterato
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request in English leaves English active
+    in the thread (LocaleMiddleware does not switch back), and which test runs next differs
+    between runs in parallel."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
