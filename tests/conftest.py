@@ -134,14 +134,21 @@ class CeleryWorker:
         db = settings.DATABASES["default"]
         user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
         url = f"postgres://{user}@{host}:{port}/{self.database_name}"
-        env = dict(os.environ)
+        # The worker gets this test process's effective values (in a parallel run they were
+        # derived from PYTEST_XDIST_WORKER in wir_portal/settings/test.py), so it must not
+        # derive them a second time.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
         env.update(
             DJANGO_SETTINGS_MODULE="wir_portal.settings.test",
             DATABASE_URL=url,
             REDIS_URL=settings.REDIS_URL,
+            CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
             CELERY_QUEUE=self.queue,
             WIR_MEDIA_ROOT=str(self.media_root),
         )
+        for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+            if name in os.environ:  # set apart from REDIS_URL: pass the effective value
+                env[name] = getattr(settings, name)
         env.update(self.extra_env)
         return env
 
