@@ -28,7 +28,27 @@ def wait_for(job_id: int, condition, timeout: float = 90.0) -> BundleJob:
         job = BundleJob.objects.get(pk=job_id)
         if condition(job):
             return job
-        time.sleep(0.2)
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not get there: {BundleJob.objects.get(pk=job_id)!r}")
+
+
+def wait_mid_part(job_id: int, done: int = 2, timeout: float = 90.0) -> BundleJob:
+    """Waits until ``done`` parts of the job are done, then until the worker is well into
+    rendering the next one: between a quarter and half a part's time (as measured between the
+    last two parts) after the last part was done. A kill then certainly catches a part
+    mid-render, never the few milliseconds between two parts (it would take no part with it)."""
+    deadline = time.monotonic() + timeout
+    changes: list[tuple[float, int]] = []  # (when it was seen, done) at each change
+    while time.monotonic() < deadline:
+        job = BundleJob.objects.get(pk=job_id)
+        now = time.monotonic()
+        if not changes or job.done != changes[-1][1]:
+            changes.append((now, job.done))
+        if job.done >= done and len(changes) >= 3 and job.done < job.total:
+            (before, _), (last, _) = changes[-2], changes[-1]
+            if last + (last - before) / 4 <= now < last + (last - before) / 2:
+                return job
+        time.sleep(0.01)
     raise AssertionError(f"job {job_id} did not get there: {BundleJob.objects.get(pk=job_id)!r}")
 
 
@@ -107,7 +127,7 @@ def test_whole_worker_killed_mid_job_then_a_new_worker_finishes_it(killable, slo
     round_, applications = slow_round
     first = killable()
     job = request(round_, officer)
-    job = wait_for(job.pk, lambda j: j.done >= 2)
+    job = wait_mid_part(job.pk)
     first.stop(signal.SIGKILL)  # the whole process group: no chance to requeue anything
     job.refresh_from_db()
     assert job.status == BundleStatus.RUNNING and job.done < job.total
@@ -123,7 +143,7 @@ def test_pool_process_killed_mid_task_the_task_runs_again(killable, slow_round, 
     round_, applications = slow_round
     worker = killable()
     job = request(round_, officer)
-    job = wait_for(job.pk, lambda j: j.done >= 2)
+    job = wait_mid_part(job.pk)
     for pid in worker.children():
         os.kill(pid, signal.SIGKILL)  # reject_on_worker_lost requeues its task
     job = wait_for(job.pk, lambda j: not j.is_open, timeout=90)
@@ -160,7 +180,7 @@ def test_killed_worker_part_is_redispatched_by_the_periodic_task(
     second = None
     try:
         job = request(round_, officer)
-        job = wait_for(job.pk, lambda j: j.done >= 2)
+        job = wait_mid_part(job.pk)
         first.stop(signal.SIGKILL)  # the part it was rendering is gone for an hour
         second = HourVisibilityWorker(name, Path(settings.MEDIA_ROOT))
         second.queue, second.log = first.queue, first.log.with_suffix(".second.log")
