@@ -35,7 +35,7 @@ def worker_names(response) -> set[str]:
     return {w["hostname"] for w in response.json()["checks"]["workers"]["workers"]}
 
 
-def wait_for(predicate, timeout: float = 20.0, step: float = 0.2):
+def wait_for(predicate, timeout: float = 20.0, step: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

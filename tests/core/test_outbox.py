@@ -30,7 +30,7 @@ def wait_for(condition, timeout: float = 60.0) -> bool:
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        time.sleep(0.05)
     return False
 
 

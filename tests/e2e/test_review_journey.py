@@ -106,7 +106,7 @@ def wait_for_letter(page, name: str, timeout: float = 90) -> None:
     while time.monotonic() < deadline:
         if link.count():
             return
-        time.sleep(1)
+        time.sleep(0.25)
         page.reload()
     raise AssertionError(f"no {name!r} link on {page.url}")
 

@@ -117,7 +117,7 @@ def wait_for(predicate, timeout=60.0):
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.3)
+        time.sleep(0.05)
     return False
 
 
