@@ -3,6 +3,7 @@ multi-page PDF with known text, and helpers to run a bundle job in this process.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 
@@ -23,8 +24,10 @@ from tests.factories import (
 )
 
 
+@functools.cache
 def attachment_pdf(label: str, pages: int) -> bytes:
-    """A PDF of ``pages`` pages saying "<label> Seite k" (rendered like the portal's PDFs)."""
+    """A PDF of ``pages`` pages saying "<label> Seite k" (rendered like the portal's PDFs).
+    Rendered once per test process: the same label and page count give the same file."""
     body = "".join(
         f"<section style='break-before: page'><h1>{label} Anlagenseite {k}</h1></section>"
         for k in range(1, pages + 1)
