@@ -277,12 +277,24 @@ class PrivateRedis:
         self.directory = directory
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self.started = False
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        # Another test process may take the free port first: then, at the first start only
+        # (later starts must keep the URL), the server gets another port.
+        for _attempt in range(1 if self.started else 3):
+            if self._run():
+                self.started = True
+                return
+            if not self.started:
+                self.port = free_port()
+        raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def _run(self) -> bool:
         self.process = subprocess.Popen(
             [
                 "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
@@ -292,14 +304,19 @@ class PrivateRedis:
         )  # fmt: skip
         client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if client.ping():
-                    client.close()
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError(f"redis-server on port {self.port} did not start")
+        try:
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    # ours, not a server that another test process runs on this port
+                    if client.info("server")["process_id"] == self.process.pid:
+                        return True
+                    break
+                except redis.ConnectionError:
+                    time.sleep(0.02)
+        finally:
+            client.close()
+        self.stop()
+        return False
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
