@@ -7,6 +7,8 @@ values from ``tests.conftest.CeleryWorker``."""
 
 from urllib.parse import urlsplit, urlunsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -24,6 +26,8 @@ def _worker_redis(url: str) -> str:
         return url
     parts = urlsplit(url)
     chosen = env.list("WIR_TEST_REDIS_DBS", cast=int, default=[])
+    if len(chosen) <= n and n >= 16:
+        raise ImproperlyConfigured("At most 16 parallel test workers: Redis has 16 databases.")
     number = chosen[n] if len(chosen) > n else (int(parts.path.strip("/") or 0) + n) % 16
     return urlunsplit(parts._replace(path=f"/{number}"))
 
