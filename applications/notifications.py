@@ -11,13 +11,25 @@ from django.urls import reverse
 
 from accounts.models import Role
 
-from .models import ApplicationEvent, ApplicationPartner, ItemRequest
+from .models import Application, ApplicationEvent, ApplicationPartner, ItemRequest
 
 
 def staff_emails(municipality) -> list[str]:
     return sorted(
         municipality.memberships.filter(user__is_active=True).values_list("user__email", flat=True)
     )
+
+
+def receipt_recipients(application: Application) -> list[str]:
+    """Who hears about an application as its applicant (the receipt, a Nachforderung, the
+    decision): the contact person and the lead municipality's staff."""
+    emails = {application.contact_email} if application.contact_email else set()
+    emails.update(
+        application.lead_municipality.memberships.filter(user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    return sorted(e for e in emails if e)
 
 
 def notify_partner_added(partner_id: int) -> None:

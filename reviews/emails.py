@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import Application, ApplicationEvent
-from applications.pdf import receipt_recipients
+from applications.notifications import receipt_recipients
 
 from .models import Assignment, FormalCheck, ReviewEvent
 

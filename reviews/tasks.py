@@ -1,5 +1,6 @@
 """Celery tasks of the review app: thin, take ids, safe to run twice (the functions they call
-store idempotently and send each e-mail once), retried on transient errors."""
+send each e-mail once), retried on transient errors. The decision letter is rendered by
+``documents.render_decision_letter``."""
 
 from __future__ import annotations
 
@@ -8,14 +9,6 @@ from celery import shared_task
 from core.tasks import TRANSIENT_RETRY
 
 RETRY = TRANSIENT_RETRY
-
-
-@shared_task(name="reviews.render_decision_letter", **RETRY)
-def render_decision_letter(application_id: int) -> None:
-    """Render the Zuwendungs- or Ablehnungsbescheid, store it and mail it to the applicant."""
-    from . import pdf
-
-    pdf.render_decision_letter(application_id)
 
 
 @shared_task(name="reviews.send_item_request_mail", **RETRY)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("kommunen/", include("municipalities.urls")),
     path("antraege/", include("applications.urls")),
+    path("antraege/", include("documents.urls")),
     path("rp/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

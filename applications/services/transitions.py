@@ -303,7 +303,7 @@ def application_submit(
     app = application_transition(
         application=app, action=Action.SUBMIT, actor=user, now=now, arrived_at=arrived_at
     )
-    outbox_enqueue("applications.render_receipt", app.pk)
+    outbox_enqueue("documents.render_receipt", app.pk)
     sync_instance(application, app)
     return app
 
@@ -318,7 +318,7 @@ def application_resubmit(*, application: Application, user, message: str = "") -
         application=application, action=Action.RESUBMIT, actor=user, message=message
     )
     event = app.events.filter(action=Action.RESUBMIT).latest("created_at", "pk")
-    outbox_enqueue("applications.render_receipt", app.pk)
+    outbox_enqueue("documents.render_receipt", app.pk)
     outbox_enqueue("applications.notify_resubmission", event.pk)
     return app
 

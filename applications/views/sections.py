@@ -40,7 +40,6 @@ from .common import (
     _show_errors,
     _visible_application,
 )
-from .submission import _documents_context
 
 
 @login_required
@@ -133,7 +132,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "events": application.events.timeline_for(user).order_by("created_at", "pk"),
         "attachments": application.attachments.all(),
-        **_documents_context(application),
         "can_withdraw": permissions.can_transition(user, application, Action.WITHDRAW),
         "item_request": application.open_item_request()
         if application.status == Status.MISSING_ITEMS

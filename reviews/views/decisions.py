@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from applications.models import (
     Application,
-    DocumentKind,
 )
 from applications.workflow import Status
 
@@ -111,7 +110,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                     application.financing_gap,
                 ),
             ],  # fmt: skip
-            "letter": application.documents.filter(kind=DocumentKind.DECISION).first(),
+            "letter": application.documents.decision_letters().first(),
         },
     )
 

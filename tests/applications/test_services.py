@@ -16,9 +16,7 @@ from applications.models import (
     ApplicationPartner,
     Attachment,
     CostLine,
-    DocumentKind,
     FinancingType,
-    GeneratedDocument,
     ReferenceCounter,
     RoundParticipation,
     Section,
@@ -34,7 +32,6 @@ from applications.services import (
     attachment_add,
     attachment_remove,
     cost_plan_save,
-    document_store,
     duration_months,
     partner_add,
     partner_remove,
@@ -42,6 +39,8 @@ from applications.services import (
     section_of,
 )
 from applications.workflow import Status, TransitionNotAllowed
+from documents.models import DocumentKind, GeneratedDocument
+from documents.services import document_store
 from tests.factories import (
     MINIMAL_PDF,
     ApplicationFactory,

@@ -267,7 +267,7 @@ def real_pdf() -> bytes:
     """A three-page PDF as the portal renders them (WeasyPrint, object and xref streams)."""
     from django.utils import timezone
 
-    from applications.bundles import render_html_pdf
+    from documents.rendering import render_html_pdf
 
     body = "".join(
         f"<section style='break-before: page'><h1>Seite {k}</h1><p>{'Text ' * 200}</p></section>"

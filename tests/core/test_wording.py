@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.eligibility import municipality_label
-from applications.models import BundleJob, BundleStatus, FundingRound
+from applications.models import FundingRound
 from applications.validators import validate_upload
+from documents.models import BundleJob, BundleStatus
 from municipalities.models import MunicipalityKind
 from tests.factories import (
     AdminFactory,

@@ -85,13 +85,9 @@ SECRET_TITLE = "Vertrauliches Vorhaben Heppenheim"
 
 
 def _application_world(world: World) -> None:
-    from applications.models import (
-        ApplicationPartner,
-        DocumentKind,
-        GeneratedDocument,
-        PartnerStatus,
-    )
+    from applications.models import ApplicationPartner, PartnerStatus
     from applications.workflow import Status
+    from documents.models import DocumentKind, GeneratedDocument
     from tests.factories import ApplicationFactory, FundingRoundFactory
 
     def joint(status, partner_status, **kwargs):

@@ -10,8 +10,9 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications.models import Application, ApplicationEvent, BundleJob
+from applications.models import Application, ApplicationEvent
 from applications.workflow import Status
+from documents.models import BundleJob
 from reviews.demo import seed_criteria
 from reviews.models import Assignment, FormalCheck, Review
 from tests.accounts.factories import login_verified
@@ -145,7 +146,7 @@ def test_bundle_request(rp, selection, statuses):
     client, application, _ = rp
     before = BundleJob.objects.count()
     response = client.post(
-        reverse("applications:bundle_request", args=[application.round_id]),
+        reverse("documents:bundle_request", args=[application.round_id]),
         {"selection": selection, "statuses": statuses},
     )
     assert response.status_code in (200, 302)

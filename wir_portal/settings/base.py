@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "municipalities",
     "applications",
     "reviews",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -253,7 +254,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A new pool process loads fonts and WeasyPrint first (applications.tasks warm-up); on a busy
+# A new pool process loads fonts and WeasyPrint first (documents.tasks warm-up); on a busy
 # machine that takes longer than billiard's 4 s, which then kills it again and again.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=60.0)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
@@ -275,7 +276,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 50},
     },
     "bundle-jobs-watch": {
-        "task": "applications.bundle_jobs_watch",
+        "task": "documents.bundle_jobs_watch",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
@@ -290,7 +291,7 @@ WIR_OUTBOX_KEEP_DAYS = env.int("WIR_OUTBOX_KEEP_DAYS", default=30)
 # broker's visibility timeout, so a job whose worker was killed is redelivered first.
 WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)
 # A bundle part (or start, or merge) that no live worker holds and that has made no progress
-# for this long is dispatched again by the periodic `applications.bundle_jobs_watch`.
+# for this long is dispatched again by the periodic `documents.bundle_jobs_watch`.
 WIR_BUNDLE_PART_STALE_MINUTES = env.int("WIR_BUNDLE_PART_STALE_MINUTES", default=3)
 
 # Logging: never log passwords or form data; structured enough for a journal. ---------------

@@ -1,8 +1,9 @@
 """A bounded look into an uploaded PDF: does it open, is it encrypted, does it carry JavaScript,
 how much data does it unpack to.
 
-Both the upload check (``validators.validate_upload``) and the bundle (``bundles``, for files
-stored before that check existed) use it. It never holds a decompressed stream in memory: each
+Both the upload check (``applications.validators.validate_upload``) and the bundle
+(``documents.bundles.parts``, for files stored before that check existed) use it, so it lives
+below both. It never holds a decompressed stream in memory: each
 stream is inflated in small pieces that are counted and dropped, and the whole file may unpack
 to at most ``settings.WIR_PDF_MAX_INFLATED_BYTES``. A "PDF bomb" (a small file whose streams
 inflate to gigabytes) is therefore refused after reading at most that many bytes, with the

@@ -1,4 +1,7 @@
-"""Generated PDFs (receipts, decision letters) and the PDF bundles of a round."""
+"""Generated PDFs (receipts, decision letters) and the PDF bundles of a round.
+
+The tables were created by ``applications`` (migrations 0002, 0005, 0008, 0009) and moved
+here without copying a row (``documents/migrations/0001_initial.py``)."""
 
 from __future__ import annotations
 
@@ -11,10 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import sanitize_filename
-from ..workflow import Status
-from .application import Application
-from .rounds import FundingRound
+from applications.models import Application, FundingRound
+from applications.validators import sanitize_filename
+from applications.workflow import Status
 
 
 class DocumentKind(models.TextChoices):
@@ -26,6 +28,17 @@ def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
     """applications/<application id>/documents/<uuid>_<sanitised name> (private)."""
     name = sanitize_filename(filename)
     return f"applications/{instance.application_id}/documents/{uuid.uuid4().hex}_{name}"
+
+
+class GeneratedDocumentQuerySet(models.QuerySet):
+    """Reached from an application as ``application.documents``, so that apps below this one
+    find its documents without importing it."""
+
+    def receipts(self):
+        return self.filter(kind=DocumentKind.RECEIPT)
+
+    def decision_letters(self):
+        return self.filter(kind=DocumentKind.DECISION)
 
 
 class GeneratedDocument(models.Model):
@@ -44,6 +57,8 @@ class GeneratedDocument(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     version = models.PositiveSmallIntegerField(_("Fassung"), default=1)
     created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
+
+    objects = GeneratedDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Erzeugtes Dokument")

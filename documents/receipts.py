@@ -1,5 +1,6 @@
-"""PDFs of an application: the Eingangsbestätigung (receipt). Rendered by Celery tasks after
-the submitting transaction commits; idempotent (same application state -> same file)."""
+"""The Eingangsbestätigung (receipt) of an application. Rendered by the task
+``documents.render_receipt`` after the submitting transaction commits (owed through the
+outbox); idempotent (same application state -> same file), mailed once per version."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from wir_portal.pdf import render_pdf
+from applications.models import Application, ApplicationEvent
+from applications.notifications import receipt_recipients
+from applications.progress import section_answers
+from applications.workflow import Action
 
-from .models import Application, ApplicationEvent, DocumentKind, GeneratedDocument
-from .progress import section_answers
+from .models import DocumentKind, GeneratedDocument
+from .rendering import render_pdf
 from .services import document_store
-from .workflow import Action
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +57,6 @@ def receipt_pdf(application: Application, resubmission: ApplicationEvent | None 
         title=title,
         created=resubmission.created_at if resubmission else application.submitted_at,
     )
-
-
-def receipt_recipients(application: Application) -> list[str]:
-    """The contact person and the lead municipality's staff."""
-    emails = {application.contact_email} if application.contact_email else set()
-    emails.update(
-        application.lead_municipality.memberships.filter(user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-    return sorted(e for e in emails if e)
 
 
 def render_receipt(application_id: int) -> GeneratedDocument | None:

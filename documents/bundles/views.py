@@ -1,6 +1,7 @@
 """Pages of RP Darmstadt for PDF bundles of a round: the job list with self-updating progress,
 the request form, the status of one job (an htmx partial, or a page without JavaScript) and
-the download. Only case officers and admins; the work is done by Celery (``bundles.py``)."""
+the download. Only case officers and admins; the work is done by Celery (``tasks``). The pages
+only read: overdue jobs are failed by the periodic watch (``watch``), not by a page view."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from applications.models import FundingRound
 from wir_portal.forms import KernFormMixin
 
-from . import bundles
-from .models import BundleJob, BundleSelection, FundingRound
+from ..models import BundleJob, BundleSelection
+from ..views import private_file_response
+from . import jobs, selection
 
 JOBS_SHOWN = 30
 
@@ -45,11 +48,11 @@ class BundleRequestForm(KernFormMixin, forms.Form):
             if value != BundleSelection.RANKING or ranking
         ]
         self.fields["selection"].choices = choices
-        self.fields["statuses"].choices = bundles.bundle_statuses()
+        self.fields["statuses"].choices = selection.bundle_statuses()
 
 
 def _require_bundle_user(request: HttpRequest) -> None:
-    if not bundles.can_manage_bundles(request.user):
+    if not selection.can_manage_bundles(request.user):
         raise PermissionDenied(_("Antragsbündel können nur RP Darmstadt und Administration."))
 
 
@@ -62,11 +65,10 @@ def _job(request: HttpRequest, pk: int) -> BundleJob:
 @require_GET
 def bundle_list(request: HttpRequest) -> HttpResponse:
     _require_bundle_user(request)
-    bundles.bundle_jobs_expire()
-    jobs = list(BundleJob.objects.visible_to(request.user)[:JOBS_SHOWN])
+    job_list = list(BundleJob.objects.visible_to(request.user)[:JOBS_SHOWN])
     rounds = list(FundingRound.objects.order_by("-deadline"))
     return render(
-        request, "applications/bundles/bundle_list.html", {"jobs": jobs, "rounds": rounds}
+        request, "documents/bundles/bundle_list.html", {"jobs": job_list, "rounds": rounds}
     )
 
 
@@ -74,11 +76,11 @@ def bundle_list(request: HttpRequest) -> HttpResponse:
 def bundle_request(request: HttpRequest, round_pk: int) -> HttpResponse:
     _require_bundle_user(request)
     round_ = get_object_or_404(FundingRound, pk=round_pk)
-    ranking = bundles.ranking_has_scores(bundles.ranking_rows(round_))
+    ranking = selection.ranking_has_scores(selection.ranking_rows(round_))
     form = BundleRequestForm(request.POST if request.method == "POST" else None, ranking=ranking)
     if request.method == "POST" and form.is_valid():
         try:
-            bundles.bundle_job_request(
+            jobs.bundle_job_request(
                 round_=round_,
                 user=request.user,
                 selection=form.cleaned_data["selection"],
@@ -96,13 +98,13 @@ def bundle_request(request: HttpRequest, round_pk: int) -> HttpResponse:
                     "erhalten eine E-Mail, sobald es fertig ist."
                 ),
             )
-            return redirect("applications:bundles")
+            return redirect("documents:bundles")
     counts = {
-        "submitted": len(bundles.select_application_ids(round_, BundleSelection.SUBMITTED)),
+        "submitted": len(selection.select_application_ids(round_, BundleSelection.SUBMITTED)),
     }
     return render(
         request,
-        "applications/bundles/bundle_request.html",
+        "documents/bundles/bundle_request.html",
         {"form": form, "round": round_, "counts": counts, "ranking": ranking},
     )
 
@@ -113,13 +115,8 @@ def bundle_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's box: an htmx partial polled while the job is open; without JavaScript a
     page of its own that can be reloaded."""
     job = _job(request, pk)
-    if job.is_open:
-        bundles.bundle_jobs_expire()
-        job.refresh_from_db()
     template = (
-        "applications/bundles/_job.html"
-        if request.htmx
-        else "applications/bundles/bundle_detail.html"
+        "documents/bundles/_job.html" if request.htmx else "documents/bundles/bundle_detail.html"
     )
     return render(request, template, {"job": job})
 
@@ -130,10 +127,4 @@ def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=job.filename, content_type="application/pdf"
-    )
+    return private_file_response(job.file, job.filename)

@@ -1,8 +1,9 @@
 """The decision letter (Zuwendungsbescheid or Ablehnungsbescheid) of a decided application.
 
-Rendered by a Celery task after the deciding transaction commits (``tasks.py``), stored with
-``applications.services.document_store`` (kind "decision"), so rendering again replaces the
-file instead of adding one, and mailed to the applicant once."""
+Rendered by the task ``documents.render_decision_letter`` after the deciding transaction
+commits (owed through the outbox by ``reviews.services``), stored with
+``documents.services.document_store`` (kind "decision"), so rendering again replaces the file
+instead of adding one, and mailed to the applicant once (``reviews.emails``)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.financing import ApprovedPlan, FinancingAdjustment
-from applications.models import Application, ApplicationEvent, DocumentKind, GeneratedDocument
-from applications.services import document_store
+from applications.models import Application, ApplicationEvent
 from applications.workflow import Action, Status
-from wir_portal.pdf import render_pdf
+from reviews import emails
 
-from . import emails
+from .models import DocumentKind, GeneratedDocument
+from .rendering import render_pdf
+from .services import document_store
 
 logger = logging.getLogger(__name__)
 
