@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from wir_portal.forms import GermanNumbersAdminMixin
+from core.forms import GermanNumbersAdminMixin
 
 from .models import (
     ROUND_RULE_FIELDS,

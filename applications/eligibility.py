@@ -12,36 +12,19 @@ the lower bound; it is allowed).
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import de_date, de_number
 from municipalities.models import Municipality, MunicipalityKind
-from wir_portal.formatting import format_money, format_number
 
 HESSEN_LAND_PREFIX = "06"
-
-
-# German formatting, independent of the active language ------------------------------------------
-def de_number(value: int) -> str:
-    """9852 -> '9.852'."""
-    return format_number(int(value), lang="de")
-
-
-def de_amount(value: Decimal | int | float) -> str:
-    """20000 -> '20.000,00 €'."""
-    return format_money(value, lang="de").replace("\u00a0", " ")
-
-
-def de_date(value: dt.date | dt.datetime) -> str:
-    return value.strftime("%d.%m.%Y")
 
 
 def municipality_label(municipality: Municipality) -> str:

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wir_portal.forms import TextLengthValidator
+from core.text import TextLengthValidator
 
 from ..financing import ApprovedPlan, FinancingAdjustment
 from ..validators import validate_iban, validate_phone

@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..eligibility import (
-    de_amount,
-)
+from core.formatting import de_amount
+
 from ..models import (
     FINANCING_FIELDS,
     Application,

@@ -11,12 +11,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import de_date
 from municipalities.models import Municipality
 
 from .. import permissions
 from ..eligibility import (
     check_eligibility,
-    de_date,
     municipality_label,
 )
 from ..models import (

@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import de_amount, de_date
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 
 from .. import permissions, workflow
 from ..eligibility import (
-    de_amount,
-    de_date,
     freeze_figures,
 )
 from ..financing import approved_plan

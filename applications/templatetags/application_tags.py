@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from wir_portal.formatting import format_iban, format_money, format_number
+from core.formatting import format_iban, format_money, format_number
 
 from ..workflow import Status
 

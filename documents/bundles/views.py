@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from applications.models import FundingRound
-from wir_portal.forms import KernFormMixin
+from core.forms import KernFormMixin
 
 from ..models import BundleJob, BundleSelection
 from ..views import private_file_response

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from wir_portal.forms import format_decimal_de
+from core.formatting import de_number
 
 from ..models import ReviewEvent
 
@@ -27,13 +27,13 @@ def score(value) -> str:
         return "–"
     # numberformat cuts off digits; a score of 7.667 is "7,67", not "7,66"
     rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_decimal_de(rounded, 2)
+    return de_number(rounded, 2)
 
 
 @register.filter
 def weight(value) -> str:
     """A weight without trailing zeros: 1.00 -> "1", 1.50 -> "1,5"."""
-    text = format_decimal_de(Decimal(value), 2)
+    text = de_number(Decimal(value), 2)
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 

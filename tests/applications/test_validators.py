@@ -20,6 +20,7 @@ from applications.validators import (
     validate_phone,
     validate_upload,
 )
+from core.formatting import format_iban
 from tests.factories import MINIMAL_PDF
 from tests.pdf_samples import (
     MB,
@@ -28,7 +29,6 @@ from tests.pdf_samples import (
     javascript_pdf,
     object_stream_bomb_pdf,
 )
-from wir_portal.formatting import format_iban
 
 
 # IBAN -------------------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def _application_world(world: World) -> None:
 @pytest.fixture(autouse=True)
 def _health_checks_without_worker(monkeypatch):
     """/healthz/ reports the workers' heartbeats; none runs here, its own tests cover that."""
-    from wir_portal import views
+    from core import views
 
     monkeypatch.setitem(views.CHECKS, "workers", lambda: {"ok": True})
 

@@ -35,13 +35,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "wir_portal",
     "core",
+    "kern",
     "accounts",
     "municipalities",
     "applications",
     "reviews",
     "documents",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages of logged-in people and every download: Cache-Control: private, no-store.
-    "wir_portal.middleware.PrivateNoStoreMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle sessions end first; then RP roles must pass the second factor (accounts/middleware.py).
@@ -183,7 +184,7 @@ WIR_RECOVERY_CODE_COUNT = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "wir_portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # Mail ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -221,7 +222,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = False
 
-# Forms ---------------------------------------------------------------------------------------
+# Forms: rendered by the KERN template pack (the app kern/) ------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
 CRISPY_TEMPLATE_PACK = "kern"
 CRISPY_FAIL_SILENTLY = False
@@ -262,7 +263,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# Health endpoints (wir_portal/views.py): the timeout of each Redis check, how often workers
+# Health endpoints (core/views.py): the timeout of each Redis check, how often workers
 # write their heartbeat, and the token that opens the detailed report to monitoring.
 WIR_HEALTHZ_TIMEOUT = env.float("WIR_HEALTHZ_TIMEOUT", default=1.0)
 WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=10.0)

@@ -1,9 +1,9 @@
-"""Form helpers shared by the apps: the crispy set-up for KERN, the hygiene of every text
-input (control characters, Unicode normalisation, length limits) and German number input."""
+"""Form helpers shared by the apps: the crispy set-up of every form (rendered by the KERN
+template pack, ``CRISPY_TEMPLATE_PACK = "kern"``), the hygiene of every text input (control
+characters, Unicode normalisation, length limits; ``core.text``) and German number input
+(``core.formatting.parse_german_decimal``)."""
 
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -11,52 +11,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .formatting import format_number
-
-# Text input hygiene ---------------------------------------------------------------------------
-# C0 control characters except tab, line feed and carriage return; DEL; the C1 block.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-# Limits for text fields that set none themselves: a one-line input, a text area.
-DEFAULT_MAX_LENGTH_INPUT = 1_000
-DEFAULT_MAX_LENGTH_TEXTAREA = 10_000
-
-
-def clean_text(value: str) -> str:
-    """``value`` without control characters (tab and line breaks stay), line breaks as "\\n"
-    (browsers send "\\r\\n", which would count twice against a limit), in Unicode NFC, so an
-    "ä" typed as "a" plus combining diaeresis is stored, searched and sorted as one "ä"."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL_CHARACTERS.sub("", value))
-
-
-@deconstructible
-class TextLengthValidator(MaxLengthValidator):
-    """Django's ``MaxLengthValidator`` with a German message that says by how much, the
-    numbers grouped the German way ("höchstens 2.000 Zeichen")."""
-
-    message = _(
-        "Bitte kürzen Sie den Text auf höchstens %(limit)s Zeichen. Er hat jetzt %(count)s Zeichen."
-    )
-
-    def __call__(self, value):
-        length = len(value)
-        if length > self.limit_value:
-            raise ValidationError(
-                self.message,
-                code=self.code,
-                params={
-                    "limit": format_decimal_de(self.limit_value),
-                    "count": format_decimal_de(length),
-                    "limit_value": self.limit_value,
-                    "show_value": length,
-                    "value": value,
-                },
-            )
+from .formatting import de_number, parse_german_decimal
+from .text import (
+    DEFAULT_MAX_LENGTH_INPUT,
+    DEFAULT_MAX_LENGTH_TEXTAREA,
+    TextLengthValidator,
+    clean_text,
+)
 
 
 def prepare_text_field(field: forms.Field) -> None:
@@ -140,42 +104,6 @@ class KernFormMixin(TextInputHygieneMixin):
         return helper
 
 
-def format_decimal_de(value: Decimal | int | float, decimal_places: int | None = None) -> str:
-    """``Decimal("1234.5")`` → ``"1.234,5"`` (``"1.234,50"`` with ``decimal_places=2``)."""
-    return format_number(value, decimal_places, lang="de")
-
-
-# An integer part with or without thousands separators ("1234", "1.234", "1 234"),
-# and, after a comma, the decimal part.
-_GERMAN_NUMBER = re.compile(
-    r"^(?P<sign>[-−]?)(?P<int>\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+)(?:,(?P<frac>\d+))?$"
-)
-# Without a comma, a single point may be a decimal point ("1234.5", "0.25").
-_POINT_DECIMAL = re.compile(r"^(?P<sign>[-−]?)(?P<int>\d+)\.(?P<frac>\d+)$")
-
-
-def parse_german_decimal(text: str) -> Decimal | None:
-    """Read a number as people in Germany write it; ``None`` if it is not one.
-
-    "1.234,56" and "1234,56" are 1234.56; points and spaces may group thousands. Without a
-    comma, "1.234" is one thousand two hundred thirty-four (German grouping), while a
-    single point that cannot be grouping, as in "1234.5" or "0.25", is a decimal point.
-    A leading or trailing "€" is ignored.
-    """
-    text = text.strip().removeprefix("€").removesuffix("€").strip()
-    match = _GERMAN_NUMBER.match(text) or _POINT_DECIMAL.match(text)
-    if not match:
-        return None
-    integer = re.sub(r"\D", "", match["int"])
-    fraction = match["frac"]
-    number = integer + (f".{fraction}" if fraction else "")
-    try:
-        value = Decimal(number)
-    except InvalidOperation:  # pragma: no cover - the patterns only let digits through
-        return None
-    return -value if match["sign"] else value
-
-
 class GermanDecimalField(forms.DecimalField):
     """A decimal field for amounts typed the German way ("1.234,56").
 
@@ -245,19 +173,19 @@ class GermanDecimalField(forms.DecimalField):
             raise ValidationError(
                 self.error_messages["min_value"],
                 code="min_value",
-                params={"limit_value": format_decimal_de(self.min_value)},
+                params={"limit_value": de_number(self.min_value)},
             )
         if self.max_value is not None and value > self.max_value:
             raise ValidationError(
                 self.error_messages["max_value"],
                 code="max_value",
-                params={"limit_value": format_decimal_de(self.max_value)},
+                params={"limit_value": de_number(self.max_value)},
             )
 
     def prepare_value(self, value):
         """Show stored amounts the German way; leave what the person typed as it was."""
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            return format_decimal_de(value, self.decimal_places)
+            return de_number(value, self.decimal_places)
         return value
 
 

@@ -1,5 +1,8 @@
-"""Demo data: accounts for every role and (once the applications app provides them) the
-demo funding rounds. Used by `manage.py seed_demo` and by the browser tests."""
+"""Demo data: accounts for every role, the demo funding rounds and criteria, and on request
+three submitted applications. Used by `manage.py seed_demo` and by the browser tests.
+
+This app sits above every other app (it seeds all of them), so it imports them at the top;
+the rounds, criteria and applications come from each app's own ``demo`` module."""
 
 from base64 import b32decode
 from dataclasses import dataclass
@@ -9,7 +12,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
+from applications.demo import seed_applications, seed_rounds
 from municipalities.models import Membership, Municipality
+from reviews.demo import seed_criteria
 
 
 @dataclass(frozen=True)
@@ -122,9 +127,6 @@ def demo_totp_uri(account: DemoAccount) -> str:
 def seed_all(*, applications: bool = False) -> dict:
     """Demo accounts, rounds and criteria; with ``applications`` also three submitted
     applications in the open round (scripts/run does that; the tests make their own)."""
-    from applications.demo import seed_applications, seed_rounds
-    from reviews.demo import seed_criteria
-
     accounts = seed_accounts()
     rounds = seed_rounds()
     seed_criteria()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.models import Role
-from wir_portal.demo import demo_totp_uri, seed_all
+from demo.seed import demo_totp_uri, seed_all
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Template tags of the KERN template pack (``templates/kern/``).
+"""Template tags of the KERN template pack (``kern/templates/kern/``).
 
 The templates hold the markup; this module holds what templates cannot work out by
 themselves: which KERN component a widget becomes, the ids of hint and error
@@ -16,10 +16,9 @@ import re
 from django import forms, template
 from django.forms.formsets import BaseFormSet
 from django.forms.utils import flatatt
+from django.utils import numberformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from wir_portal.forms import format_decimal_de
 
 register = template.Library()
 
@@ -112,7 +111,17 @@ class KernField:
 
     @property
     def max_length_text(self) -> str:
-        return format_decimal_de(self.max_length) if self.max_length else ""
+        if not self.max_length:
+            return ""
+        # Grouped the German way ("10.000"), like the pack's German source texts.
+        return numberformat.format(
+            self.max_length,
+            decimal_sep=",",
+            grouping=3,
+            thousand_sep=".",
+            force_grouping=True,
+            use_l10n=False,
+        )
 
     @property
     def errors(self):
@@ -388,7 +397,7 @@ def kern_error_summary_items(*forms_or_formsets):
     return items
 
 
-@register.inclusion_tag("includes/_error_summary.html")
+@register.inclusion_tag("kern/error_summary.html")
 def kern_error_summary(*forms_or_formsets, title=None):
     """``{% kern_error_summary form [other_form formset ...] [title="..."] %}``
 

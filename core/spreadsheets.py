@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .forms import format_decimal_de
+from .formatting import de_number
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _LINE_BREAKS = re.compile("[\x0b\x0c]")
@@ -77,7 +77,7 @@ def csv_cell(value, decimal_places: int | None = 2) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, NUMBER_TYPES):
-        return format_decimal_de(value, decimal_places)
+        return de_number(value, decimal_places)
     if isinstance(value, dt.datetime):
         return f"{_local(value):%d.%m.%Y %H:%M}"
     if isinstance(value, dt.date):

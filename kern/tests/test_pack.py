@@ -1,4 +1,4 @@
-"""The KERN crispy-forms template pack (templates/kern/) and the shared form helpers.
+"""The KERN crispy-forms template pack (kern/templates/kern/) and the shared form helpers.
 
 The rendered HTML is parsed with the standard library's html.parser into a small tree, and
 the tests check the accessibility contract: every input has a label, aria-describedby
@@ -16,8 +16,9 @@ from django import forms
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 
-from wir_portal.forms import GermanDecimalField, KernFormMixin, parse_german_decimal
-from wir_portal.templatetags.kern_tags import kern_button_class
+from core.formatting import parse_german_decimal
+from core.forms import GermanDecimalField, KernFormMixin
+from kern.templatetags.kern_tags import kern_button_class
 
 # A small DOM ------------------------------------------------------------------------------
 VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr", "col", "area"}
@@ -480,9 +481,7 @@ def test_summary_tag_before_the_form_is_not_repeated(invalid_form):
 
 
 def test_summary_include_standalone(invalid_form):
-    dom = parse(
-        render('{% include "includes/_error_summary.html" with form=form %}', form=invalid_form)
-    )
+    dom = parse(render('{% include "kern/error_summary.html" with form=form %}', form=invalid_form))
     summary = dom.find(data_error_summary="")
     assert summary.has_class("kern-alert--danger")
     assert len(summary.find_all("a")) == 8
@@ -502,7 +501,7 @@ def test_summary_tag_with_title_and_several_forms(invalid_form):
 def test_no_summary_without_errors():
     assert render("{% kern_error_summary form %}", form=SampleForm()).strip() == ""
     assert render("{% kern_error_summary form %}", form=bound(VALID)).strip() == ""
-    html = render('{% include "includes/_error_summary.html" with form=form %}', form=SampleForm())
+    html = render('{% include "kern/error_summary.html" with form=form %}', form=SampleForm())
     assert html.strip() == ""
 
 

@@ -18,9 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from accounts.middleware import is_verified
-
 from . import heartbeat
+from .auth import is_verified
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 # /healthz/        the detailed report, with the workers' heartbeats and the queue, for
 #                  internal callers only: staff with the second factor, or monitoring that
 #                  sends ``Authorization: Bearer <WIR_HEALTHZ_TOKEN>``.
-# None of them sends a task or waits for a worker (see wir_portal/heartbeat.py).
+# None of them sends a task or waits for a worker (see core/heartbeat.py).
 
 
 def _check_database() -> dict:
