@@ -444,7 +444,8 @@ def test_cost_plan_replaces_lines_atomically(draft, applicant, funding_round):
     ("amount", "message"),
     [
         ("-1", "nicht negativ"),
-        ("10.005", "zwei Nachkommastellen"),
+        # German: "10,005" has three decimal places ("10.005" is 10005, as in every form).
+        ("10,005", "zwei Nachkommastellen"),
         ("zehn", "Betrag in Euro"),
     ],
 )
