@@ -15,16 +15,15 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.mail import mail_once, mail_send
 from core.outbox import outbox_enqueue
 from municipalities.models import Membership, Municipality
 
@@ -60,9 +59,7 @@ class InvalidLink(Exception):
 
 
 def _send(*, to: str, template: str, context: dict) -> None:
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    mail_send(template=f"accounts/email/{template}", context=context, to=[to])
 
 
 def hash_token(token: str) -> str:
@@ -330,7 +327,8 @@ def join_request_decide(*, join_request: JoinRequest, actor: User, approve: bool
 
 
 def join_request_decided_mail_send(*, join_request_id: int) -> None:
-    """Tells the person how their request to join a municipality was decided (the task)."""
+    """Tells the person how their request to join a municipality was decided (the task),
+    once however often it runs."""
     join_request = (
         JoinRequest.objects.select_related("user", "municipality")
         .filter(pk=join_request_id)
@@ -341,14 +339,16 @@ def join_request_decided_mail_send(*, join_request_id: int) -> None:
     requester = join_request.user
     if not requester.is_active or requester.anonymised_at:
         return
-    _send(
-        to=requester.email,
-        template="join_request_decided",
-        context={
-            "join_request": join_request,
-            "approved": join_request.status == JoinRequestStatus.APPROVED,
-        },
-    )
+    with mail_once(f"accounts.join_request_decided:{join_request.pk}") as owed:
+        if owed:
+            _send(
+                to=requester.email,
+                template="join_request_decided",
+                context={
+                    "join_request": join_request,
+                    "approved": join_request.status == JoinRequestStatus.APPROVED,
+                },
+            )
 
 
 @transaction.atomic

@@ -1,15 +1,15 @@
 """E-mails to municipal staff about an application. Called after the transaction commits, so
-nobody is told about something that was rolled back."""
+nobody is told about something that was rolled back; each is sent once (``core.mail``), so
+the tasks that call them may run twice."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Role
+from core.mail import mail_once, mail_send
 
 from .models import Application, ApplicationEvent, ApplicationPartner, ItemRequest
 
@@ -51,9 +51,14 @@ def notify_partner_added(partner_id: int) -> None:
         "application": partner.application,
         "url": settings.WIR_SITE_URL + reverse("applications:partner_respond", args=[partner.pk]),
     }
-    subject = render_to_string("applications/email/partner_request_subject.txt", context).strip()
-    body = render_to_string("applications/email/partner_request.txt", context)
-    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    with mail_once(f"applications.partner_request:{partner.pk}") as owed:
+        if owed:
+            mail_send(
+                template="applications/email/partner_request",
+                context=context,
+                to=recipients,
+                separately=True,
+            )
 
 
 def resubmission_recipients(event: ApplicationEvent) -> list[str]:
@@ -100,7 +105,11 @@ def notify_resubmission(event_id: int) -> None:
         + reverse("reviews:detail", args=[application.pk])
         + "#nachreichungen",
     }
-    subject = render_to_string("applications/email/resubmission_subject.txt", context)
-    body = render_to_string("applications/email/resubmission.txt", context)
-    subject = " ".join(subject.split())
-    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    with mail_once(f"applications.resubmission:{event.pk}") as owed:
+        if owed:
+            mail_send(
+                template="applications/email/resubmission",
+                context=context,
+                to=recipients,
+                separately=True,
+            )
