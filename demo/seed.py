@@ -12,9 +12,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
-from applications.demo import seed_applications, seed_rounds
+from demo.applications import seed_applications, seed_rounds
+from demo.reviews import seed_criteria
 from municipalities.models import Membership, Municipality
-from reviews.demo import seed_criteria
 
 
 @dataclass(frozen=True)

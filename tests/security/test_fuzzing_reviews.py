@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from applications.models import Application, ApplicationEvent
 from applications.workflow import Status
+from demo.reviews import seed_criteria
 from documents.models import BundleJob
-from reviews.demo import seed_criteria
 from reviews.models import Assignment, FormalCheck, Review
 from tests.accounts.factories import login_verified
 from tests.factories import (

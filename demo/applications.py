@@ -7,10 +7,22 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from weasyprint import HTML
 
-from .models import AttachmentKind, CostCategory, FinancingType, FundingRound, ProgrammeLine
+from accounts.models import Role, User
+from applications import services
+from applications.models import (
+    AttachmentKind,
+    CostCategory,
+    FinancingType,
+    FundingRound,
+    ProgrammeLine,
+    RoundParticipation,
+)
+from municipalities.models import Membership, Municipality
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -141,8 +153,6 @@ PROJECT_TEXT = {
 
 def _concept_pdf(title: str) -> bytes:
     """A short Konzept as PDF attachment, so bundles contain a real attachment."""
-    from weasyprint import HTML
-
     html = f"<h1>Konzept: {title}</h1>" + "".join(
         f"<h2>{key}</h2><p>{text}</p>" for key, text in PROJECT_TEXT.items()
     )
@@ -152,14 +162,6 @@ def _concept_pdf(title: str) -> bytes:
 def seed_applications(now: dt.datetime | None = None) -> list[str]:
     """Three complete applications, submitted through the services in the open demo round
     (the receipts follow from the worker). Municipalities already taking part are skipped."""
-    from django.core.files.base import ContentFile
-
-    from accounts.models import Role, User
-    from municipalities.models import Membership, Municipality
-
-    from . import services
-    from .models import RoundParticipation
-
     now = now or timezone.now()
     round_ = (
         FundingRound.objects.filter(opens_at__lte=now, deadline__gte=now)

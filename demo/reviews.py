@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from applications.models import FundingRound, ProgrammeLine
-
-from .models import Criterion, Score
+from reviews.models import Criterion, Score
 
 # (name, description) of the KIV criteria, in the order of the call; weight 1, 0–10 points.
 KIV_CRITERIA = (
