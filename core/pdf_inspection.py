@@ -1,7 +1,7 @@
 """A bounded look into an uploaded PDF: does it open, is it encrypted, does it carry JavaScript,
 how much data does it unpack to.
 
-Both the upload check (``applications.validators.validate_upload``) and the bundle
+Both the upload check (``core.validators.validate_upload``) and the bundle
 (``documents.bundles.parts``, for files stored before that check existed) use it, so it lives
 below both. It never holds a decompressed stream in memory: each
 stream is inflated in small pieces that are counted and dropped, and the whole file may unpack

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, FundingRound
-from applications.validators import sanitize_filename
 from applications.workflow import Status
+from core.validators import sanitize_filename
 
 
 class DocumentKind(models.TextChoices):

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextLengthValidator
+from core.validators import validate_iban, validate_phone
 
 from ..financing import ApprovedPlan, FinancingAdjustment
-from ..validators import validate_iban, validate_phone
 from ..workflow import EDITABLE_STATUSES, Status
 from .choices import ANSWER_MAX_LENGTH, MONEY, SUMMARY_MAX_LENGTH, ZERO, PartnerStatus, Section
 from .rounds import CostCategory, FundingRound

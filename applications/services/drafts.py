@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import de_date
+from core.validators import normalize_iban
 from municipalities.models import Municipality
 
 from .. import permissions
@@ -28,7 +29,6 @@ from ..models import (
     RoundParticipation,
     Section,
 )
-from ..validators import normalize_iban
 from ..workflow import Status
 from .base import (
     check_version,

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.validators import validate_upload
+
 from ..models import (
     Application,
     Attachment,
@@ -14,7 +16,6 @@ from ..models import (
     EventAction,
     Section,
 )
-from ..validators import validate_upload
 from .base import (
     lock_application,
     record_event,

@@ -19,8 +19,8 @@ from django.utils import translation
 
 from applications.eligibility import municipality_label
 from applications.models import FundingRound
-from applications.validators import validate_upload
 from core.formatting import format_file_size, format_iban, format_money, format_number
+from core.validators import validate_upload
 from documents.models import BundleJob, BundleStatus
 from municipalities.models import MunicipalityKind
 from tests.factories import (

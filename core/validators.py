@@ -16,7 +16,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import formatting, pdf_inspection
+from . import formatting, pdf_inspection
 
 # IBAN --------------------------------------------------------------------------------------------
 # Lengths of the SEPA countries a Hessian municipality might bank in; others: 15 to 34.

@@ -11,7 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applications.validators import (
+from core.formatting import format_iban
+from core.validators import (
     iban_is_valid,
     normalize_iban,
     sanitize_filename,
@@ -20,7 +21,6 @@ from applications.validators import (
     validate_phone,
     validate_upload,
 )
-from core.formatting import format_iban
 from tests.factories import MINIMAL_PDF
 from tests.pdf_samples import (
     MB,
