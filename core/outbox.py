@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from celery import current_app, signals
@@ -142,27 +140,6 @@ def outbox_mark_done(task_id: str | None) -> bool:
             done_at=timezone.now(), last_error=""
         )
     )
-
-
-@contextmanager
-def outbox_once(task_id: str | None) -> Iterator[bool]:
-    """Yields whether an outbox message's work is still owed, holding the outbox row's lock,
-    and marks the row done in the same transaction. A twin delivery waits for the lock and
-    then finds the work done. Outside the outbox: True. (Mails are sent once by
-    ``core.mail.mail_once``; the applications tasks still wrap their mails in this too.)"""
-    message_id = message_id_of(task_id)
-    if message_id is None:
-        yield True
-        return
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.done_at is not None:
-            yield False
-            return
-        yield True
-        message.done_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["done_at", "last_error"])
 
 
 def _task_succeeded(sender=None, **kwargs) -> None:

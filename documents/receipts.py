@@ -7,15 +7,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent
 from applications.notifications import receipt_recipients
 from applications.progress import section_answers
 from applications.workflow import Action
+from core.mail import mail_once, mail_send
 
 from .models import DocumentKind, GeneratedDocument
 from .rendering import render_pdf
@@ -70,12 +69,6 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
     if version > 1:
         filename = f"Eingangsbestaetigung_{application.reference}_Nachreichung_{version - 1}.pdf"
     with transaction.atomic():
-        # The application's row lock orders twin deliveries: the second one finds the receipt
-        # stored and does not mail it again.
-        Application.objects.select_for_update().filter(pk=application_id).values("pk").first()
-        existed = GeneratedDocument.objects.filter(
-            application_id=application_id, kind=DocumentKind.RECEIPT, version=version
-        ).exists()
         document = document_store(
             application_id=application_id,
             kind=DocumentKind.RECEIPT,
@@ -83,9 +76,16 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
             filename=filename,
             version=version,
         )
-        if not existed:
-            send_receipt_mail(application, content, filename, resubmission)
+        # Once per receipt version, however often the task is delivered (the mark is written
+        # in this transaction, under the lock of its row).
+        with mail_once(receipt_mail_key(application_id, version)) as owed:
+            if owed:
+                send_receipt_mail(application, content, filename, resubmission)
     return document
+
+
+def receipt_mail_key(application_id: int, version: int) -> str:
+    return f"documents.receipt:{application_id}:{version}"
 
 
 def send_receipt_mail(
@@ -94,16 +94,14 @@ def send_receipt_mail(
     filename: str,
     resubmission: ApplicationEvent | None = None,
 ) -> None:
-    recipients = receipt_recipients(application)
-    if not recipients:
-        return
     context = {
         "application": application,
         "site_url": settings.WIR_SITE_URL,
         "resubmitted_at": timezone.localtime(resubmission.created_at) if resubmission else None,
     }
-    subject = render_to_string("applications/email/receipt_subject.txt", context).strip()
-    body = render_to_string("applications/email/receipt.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=recipients)
-    message.attach(filename, content, "application/pdf")
-    message.send()
+    mail_send(
+        template="applications/email/receipt",
+        context=context,
+        to=receipt_recipients(application),
+        attachments=[(filename, content, "application/pdf")],
+    )

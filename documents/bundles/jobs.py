@@ -11,15 +11,14 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, FundingRound
+from core.mail import mail_once, mail_send
 from core.outbox import outbox_enqueue
 
 from ..models import ApplicationPdfCache, BundleJob, BundleJobPart, BundleSelection, BundleStatus
@@ -178,7 +177,11 @@ def send_bundle_mail(job_id: int) -> None:
         "user": job.requested_by,
     }
     name = "bundle_done" if job.status == BundleStatus.DONE else "bundle_failed"
-    with translation.override("de"):
-        subject = render_to_string(f"applications/email/{name}_subject.txt", context).strip()
-        body = render_to_string(f"applications/email/{name}.txt", context)
-    send_mail(subject, body, None, [job.requested_by.email])
+    with mail_once(f"documents.bundle:{job.pk}:{job.status}") as owed:
+        if owed:
+            mail_send(
+                template=f"applications/email/{name}",
+                context=context,
+                to=[job.requested_by.email],
+                language="de",
+            )

@@ -13,7 +13,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from core.outbox import outbox_once
 from core.tasks import TRANSIENT_RETRY
 
 from . import dispatch, jobs, merge, parts, watch
@@ -103,16 +102,10 @@ def bundle_merge(self, job_id: int) -> None:
         raise self.retry(exc=exc, countdown=3, max_retries=100) from exc
 
 
-@shared_task(
-    bind=True,
-    name=dispatch.SEND_MAIL,
-    **TRANSIENT_RETRY,
-)
-def send_bundle_mail(self, job_id: int) -> None:
-    """Tell the requester that a bundle is ready or failed (once per outbox message)."""
-    with outbox_once(self.request.id) as owed:
-        if owed:
-            jobs.send_bundle_mail(job_id)
+@shared_task(name=dispatch.SEND_MAIL, **TRANSIENT_RETRY)
+def send_bundle_mail(job_id: int) -> None:
+    """Tell the requester that a bundle is ready or failed (once per job and final state)."""
+    jobs.send_bundle_mail(job_id)
 
 
 @shared_task(name=dispatch.WATCH, ignore_result=True)
