@@ -45,16 +45,13 @@ from applications.models import (
     FundingRound,
     PartnerStatus,
 )
-from applications.workflow import Status
+from applications.workflow import PENDING_STATUSES, RANKED_STATUSES, Status
 
 from . import permissions
 from .models import Assignment, AssignmentStatus, Criterion, Review, ReviewStatus, Score
 
 SCORE_FIELD = DecimalField(max_digits=7, decimal_places=3)
 TWO_PLACES = Decimal("0.01")
-
-# The statuses that take part in the ranking: checked, not withdrawn, not rejected.
-RANKED_STATUSES = (Status.IN_REVIEW, Status.READY_FOR_DECISION, Status.APPROVED)
 
 
 # Applications for RP staff ----------------------------------------------------------------------
@@ -115,15 +112,7 @@ def rounds_with_counts(*, user) -> list[FundingRound]:
             ),
             open_count=Count(
                 "applications",
-                filter=Q(
-                    applications__status__in=[
-                        Status.SUBMITTED,
-                        Status.IN_CHECK,
-                        Status.MISSING_ITEMS,
-                        Status.IN_REVIEW,
-                        Status.READY_FOR_DECISION,
-                    ]
-                ),
+                filter=Q(applications__status__in=PENDING_STATUSES),
                 distinct=True,
             ),
         ).order_by("-deadline")

@@ -18,7 +18,7 @@ from core.text import TextLengthValidator
 from core.validators import validate_iban, validate_phone
 
 from ..financing import ApprovedPlan, FinancingAdjustment
-from ..workflow import EDITABLE_STATUSES, Status
+from ..workflow import BUNDLEABLE_STATUSES, EDITABLE_STATUSES, Status
 from .choices import ANSWER_MAX_LENGTH, MONEY, SUMMARY_MAX_LENGTH, ZERO, PartnerStatus, Section
 from .rounds import CostCategory, FundingRound
 
@@ -86,7 +86,8 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related("round", "lead_municipality", "created_by")
 
     def submitted(self):
-        return self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        """Lodged and not withdrawn (``workflow.BUNDLEABLE_STATUSES``)."""
+        return self.filter(status__in=BUNDLEABLE_STATUSES)
 
 
 class Application(models.Model):

@@ -20,6 +20,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.services.base import lock_application, now_or
+from applications.workflow import ASSIGNABLE_STATUSES
 
 from .. import permissions
 from ..models import (
@@ -65,7 +66,7 @@ def assignment_create(
     require_manager(user)
     now = now_or(now)
     app = lock_application(application)
-    if app.status not in permissions.ASSIGNABLE_STATUSES:
+    if app.status not in ASSIGNABLE_STATUSES:
         raise ValidationError(
             _("Gutachterinnen und Gutachter können nur Anträgen „In Bewertung“ zugewiesen werden.")
         )
@@ -149,7 +150,7 @@ def assignments_distribute(
     now = now_or(now)
     applications = list(
         Application.objects.select_for_update(of=("self",))
-        .filter(round=round, status__in=permissions.ASSIGNABLE_STATUSES)
+        .filter(round=round, status__in=ASSIGNABLE_STATUSES)
         .order_by("reference", "pk")
     )
     app_ids = [a.pk for a in applications]
