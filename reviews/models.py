@@ -302,10 +302,10 @@ class Review(models.Model):
         ordering = ["assignment__application", "assignment__assigned_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "final"]), name="review_status_valid"
+                condition=Q(status__in=ReviewStatus.values), name="review_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(status=ReviewStatus.DRAFT)
                 | (Q(finalized_at__isnull=False, score__isnull=False) & ~Q(recommendation="")),
                 name="review_final_is_complete",
             ),

@@ -30,7 +30,7 @@ from ..models import (
     RoundParticipation,
 )
 from ..progress import COMPLETE, section_states
-from ..workflow import Action, Status
+from ..workflow import Status
 from .common import (
     _editable_application,
     _frozen_redirect,
@@ -132,7 +132,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "events": application.events.timeline_for(user).order_by("created_at", "pk"),
         "attachments": application.attachments.all(),
-        "can_withdraw": permissions.can_transition(user, application, Action.WITHDRAW),
         "item_request": application.open_item_request()
         if application.status == Status.MISSING_ITEMS
         else None,

@@ -82,7 +82,7 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 {"href": s.url, "label": s.label, "message": m} for s in states for m in s.errors
             ],
             "result": eligibility_result,
-            "can_submit": is_lead and application.status == Status.DRAFT,
+            "can_submit": Action.SUBMIT in permissions.available_actions(request.user, application),
             "deadline_passed": timezone.now() > application.round.deadline,
         },
     )
