@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ReviewEvent(models.TextChoices):
     """``ApplicationEvent.action`` values written by this app, always ``internal=True``
-    (applicants never see them). Workflow transitions keep using ``workflow.Action``."""
+    (applicants never see them). Workflow transitions keep using ``workflow.Action``.
+    ``ReviewsConfig.ready`` registers them in the event vocabulary (``applications.events``),
+    where the timeline reads their labels."""
 
     FORMAL_CHECK = "formal_check", _("Formale Prüfung dokumentiert")
     ASSIGNED = "review_assigned", _("Gutachter/in zugewiesen")

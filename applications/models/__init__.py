@@ -30,7 +30,7 @@ from .choices import (  # noqa: F401
     ProgrammeLine,
     Section,
 )
-from .events import EVENT_ACTION_CHOICES, ApplicationEvent, ApplicationEventQuerySet, EventAction  # noqa: F401
+from .events import ApplicationEvent, ApplicationEventQuerySet, EventAction  # noqa: F401
 from .parts import Attachment, RoundParticipation, attachment_upload_to  # noqa: F401
 from .rounds import (  # noqa: F401
     ROUND_RULE_FIELDS,

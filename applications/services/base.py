@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import permissions, workflow
+from ..events import event_types
 from ..models import (
     Application,
     ApplicationEvent,
@@ -82,7 +83,10 @@ def record_event(
     now: dt.datetime | None = None,
 ) -> ApplicationEvent:
     """The one way an event row is written: who did what to which application, when, from
-    which status to which; ``internal`` events are shown to RP staff only."""
+    which status to which; ``internal`` events are shown to RP staff only. ``action`` is a
+    value of the event vocabulary (``applications.events``)."""
+    if action not in event_types:
+        raise ValueError(f"Unknown event type {action!r}: register it in applications.events.")
     return ApplicationEvent.objects.create(
         application_id=pk_of(application),
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -1,4 +1,4 @@
-"""Template filters of the review pages: event labels, German scores."""
+"""Template filters of the review pages: German scores, weights, section labels."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -6,18 +6,7 @@ from django import template
 
 from core.formatting import de_number
 
-from ..models import ReviewEvent
-
 register = template.Library()
-
-_REVIEW_EVENT_LABELS = dict(ReviewEvent.choices)
-
-
-@register.filter
-def event_label(event) -> str:
-    """The label of an ApplicationEvent, also for the actions written by this app."""
-    label = _REVIEW_EVENT_LABELS.get(event.action)
-    return str(label) if label is not None else event.get_action_display()
 
 
 @register.filter
