@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from applications.models import Application, ApplicationEvent
+from applications.models import Application
 from applications.notifications import receipt_recipients
+from applications.services.base import record_event
 from core.mail import Attachment, mail_once, mail_send
 
 from .models import Assignment, FormalCheck, ReviewEvent
@@ -126,9 +127,10 @@ def send_decision_mail(application_id: int, *, content: bytes, filename: str) ->
 
 
 def _mail_event(application_id: int, kind: str, recipients: list[str]) -> None:
-    ApplicationEvent.objects.create(
-        application_id=application_id,
-        action=ReviewEvent.MAIL_SENT,
+    record_event(
+        application_id,
+        None,
+        ReviewEvent.MAIL_SENT,
         message=", ".join(recipients) if recipients else "keine Empfänger",
         data={"kind": kind, "recipients": recipients},
         internal=True,

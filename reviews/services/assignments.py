@@ -19,7 +19,7 @@ from applications.models import (
     FundingRound,
     PartnerStatus,
 )
-from applications.services.base import lock_application, now_or
+from applications.services.base import event_row, lock_application, now_or
 from applications.workflow import ASSIGNABLE_STATUSES
 
 from .. import permissions
@@ -217,10 +217,10 @@ def assignments_distribute(
         result.created.append(previous)
     for assignment in result.created:
         events.append(
-            ApplicationEvent(
-                application_id=assignment.application_id,
-                actor=user,
-                action=ReviewEvent.ASSIGNED,
+            event_row(
+                assignment.application_id,
+                user,
+                ReviewEvent.ASSIGNED,
                 message=assignment.reviewer.get_full_name(),
                 data={
                     "reviewer_id": assignment.reviewer_id,
@@ -228,7 +228,7 @@ def assignments_distribute(
                     "bulk": True,
                 },
                 internal=True,
-                created_at=now,
+                now=now,
             )
         )
     ApplicationEvent.objects.bulk_create(events)

@@ -4,6 +4,8 @@ the one timeline template read the labels from there."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -80,3 +82,20 @@ def test_registry_refuses_a_value_taken_by_another_vocabulary():
 def test_record_event_refuses_an_unregistered_value():
     with pytest.raises(ValueError, match="Unknown event type"):
         record_event(1, None, "teleport")
+
+
+def test_event_rows_are_written_only_by_record_event():
+    """No ``ApplicationEvent(...)`` or ``ApplicationEvent.objects.create`` outside
+    ``applications/services/base.py`` (record_event and event_row)."""
+    root = Path(__file__).resolve().parents[2]
+    skip = {".venv", "node_modules", "migrations", "tests", "bench", ".git"}
+    found = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root)
+        if skip & set(rel.parts[:-1]) or rel == Path("applications/services/base.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in ("ApplicationEvent(", "ApplicationEvent.objects.create", "events.create("):
+            if pattern in text.replace("class ApplicationEvent(", ""):
+                found.append(f"{rel}: {pattern}")
+    assert not found, found
