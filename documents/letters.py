@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.financing import ApprovedPlan, FinancingAdjustment
-from applications.models import Application, ApplicationEvent
-from applications.workflow import Action, Status
+from applications.models import Application, ApplicationEvent, PartnerStatus
+from applications.workflow import DECIDED_STATUSES, Action, Status
 from reviews import emails
 
 from .models import DocumentKind, GeneratedDocument
@@ -23,8 +23,6 @@ from .rendering import render_pdf
 from .services import document_store
 
 logger = logging.getLogger(__name__)
-
-DECIDED = (Status.APPROVED, Status.REJECTED)
 
 
 def letter_title(application: Application) -> str:
@@ -74,7 +72,9 @@ def decision_context(application: Application) -> dict:
         "submitted_at": timezone.localtime(application.submitted_at),
         "decided_by": event.actor.get_full_name() if event and event.actor else "",
         "partners": list(
-            application.partners.filter(status="confirmed").select_related("municipality")
+            application.partners.filter(status=PartnerStatus.CONFIRMED).select_related(
+                "municipality"
+            )
         ),
     }
 
@@ -91,7 +91,7 @@ def decision_pdf(application: Application) -> bytes:
 def render_decision_letter(application_id: int) -> GeneratedDocument | None:
     """Render, store and (the first time) mail the decision letter. Safe to run twice."""
     application = Application.objects.with_related().with_totals().filter(pk=application_id).first()
-    if application is None or application.status not in DECIDED:
+    if application is None or application.status not in DECIDED_STATUSES:
         logger.warning("No decided application %s to render a letter for", application_id)
         return None
     content = decision_pdf(application)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from applications.models import Application, FundingRound
-from applications.workflow import Status
+from applications.workflow import BUNDLEABLE_STATUSES, LODGED_STATUSES, statuses_in
 from reviews.selectors import round_ranking
 
 from ..models import BundleJob, BundleSelection
@@ -31,7 +31,7 @@ def ranking_has_scores(rows: Sequence | None) -> bool:
 
 def bundle_statuses() -> list[tuple[str, str]]:
     """Statuses a bundle may be filtered by: everything after submission but withdrawn."""
-    return [(s.value, s.label) for s in Status if s not in (Status.DRAFT, Status.WITHDRAWN)]
+    return [(s.value, s.label) for s in statuses_in(BUNDLEABLE_STATUSES)]
 
 
 def select_application_ids(
@@ -40,7 +40,7 @@ def select_application_ids(
     """The applications of a bundle in bundle order: by reference number, or by rank."""
     if selection == BundleSelection.RANKING:
         rows = ranking_rows(round_) or []
-        return [r.application.pk for r in rows if r.application.status != Status.DRAFT]
+        return [r.application.pk for r in rows if r.application.status in LODGED_STATUSES]
     qs = Application.objects.filter(round=round_).submitted()
     if selection == BundleSelection.STATUS:
         qs = qs.filter(status__in=list(statuses))
