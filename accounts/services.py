@@ -9,6 +9,7 @@ import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import timedelta
+from ipaddress import ip_address
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -73,11 +74,9 @@ def login_event_record(
     *, kind: str, request: HttpRequest | None, user: User | None = None, email: str = ""
 ) -> LoginEvent:
     """Records a login-related event. ``email`` is what was typed; a password never is."""
-    user_agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+    user_agent = request.headers.get("user-agent", "") if request is not None else ""
     ip = client_ip(request)
     try:
-        from ipaddress import ip_address
-
         ip = str(ip_address(ip)) if ip else None
     except ValueError:
         ip = None

@@ -8,6 +8,8 @@ from celery import shared_task
 from core.mail import mail_once, outbox_mail_key
 from core.tasks import TRANSIENT_RETRY
 
+from . import services
+
 RETRY = TRANSIENT_RETRY
 
 
@@ -15,8 +17,6 @@ RETRY = TRANSIENT_RETRY
 def send_registration_mail(self, user_id: int, template: str, base_url: str) -> None:
     """The confirmation link, or the note that the address already has an account: once per
     registration (every registration owes its own mail through the outbox)."""
-    from . import services
-
     key = outbox_mail_key("accounts.registration", self.request.id)
     with mail_once(key) as owed:
         if owed:
@@ -26,6 +26,4 @@ def send_registration_mail(self, user_id: int, template: str, base_url: str) -> 
 @shared_task(name="accounts.send_join_request_decided_mail", **RETRY)
 def send_join_request_decided_mail(join_request_id: int) -> None:
     """The decision on a join request, mailed once."""
-    from . import services
-
     services.join_request_decided_mail_send(join_request_id=join_request_id)

@@ -19,6 +19,7 @@ import time
 
 import redis
 from celery import bootsteps
+from celery.worker import state
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -88,8 +89,6 @@ def read(conn: redis.Redis) -> list[dict]:
 
 
 def _worker_info(worker) -> dict:
-    from celery.worker import state
-
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),

@@ -50,7 +50,7 @@ class GeneratedDocument(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("Antrag")
     )
-    kind = models.CharField(_("Art"), max_length=32, choices=DocumentKind.choices)
+    kind = models.CharField(_("Art"), max_length=32, choices=DocumentKind)
     file = models.FileField(_("Datei"), upload_to=document_upload_to, max_length=300)
     filename = models.CharField(_("Dateiname beim Herunterladen"), max_length=200)
     size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
@@ -141,7 +141,7 @@ class BundleJob(models.Model):
     selection = models.CharField(
         _("Auswahl"),
         max_length=16,
-        choices=BundleSelection.choices,
+        choices=BundleSelection,
         default=BundleSelection.SUBMITTED,
     )
     statuses = ArrayField(
@@ -160,7 +160,7 @@ class BundleJob(models.Model):
     status = models.CharField(
         _("Status"),
         max_length=16,
-        choices=BundleStatus.choices,
+        choices=BundleStatus,
         default=BundleStatus.PENDING,
         db_index=True,
     )

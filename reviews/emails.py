@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from applications.models import Application
+from applications.models import Application, Section
 from applications.notifications import receipt_recipients
 from applications.services.base import record_event
 from core.mail import Attachment, mail_once, mail_send
@@ -56,8 +56,6 @@ def send_item_request_mail(formal_check_id: int) -> bool:
         application = check.application
         recipients = applicant_recipients(application)
         if recipients:
-            from applications.models import Section
-
             context = {
                 "application": application,
                 "item_request": check.item_request,

@@ -115,7 +115,7 @@ class FormalCheck(models.Model):
     financing_plausible = models.BooleanField(CHECKLIST["financing_plausible"], default=False)
     declarations_given = models.BooleanField(CHECKLIST["declarations_given"], default=False)
     notes = models.TextField(_("Vermerk zur Prüfung"), blank=True)
-    outcome = models.CharField(_("Ergebnis"), max_length=32, choices=CheckOutcome.choices)
+    outcome = models.CharField(_("Ergebnis"), max_length=32, choices=CheckOutcome)
     item_request = models.OneToOneField(
         "applications.ItemRequest",
         on_delete=models.SET_NULL,
@@ -207,7 +207,7 @@ class Assignment(models.Model):
     status = models.CharField(
         _("Status"),
         max_length=32,
-        choices=AssignmentStatus.choices,
+        choices=AssignmentStatus,
         default=AssignmentStatus.ACTIVE,
         db_index=True,
     )
@@ -285,11 +285,11 @@ class Review(models.Model):
         Assignment, on_delete=models.CASCADE, related_name="review", verbose_name=_("Zuweisung")
     )
     status = models.CharField(
-        _("Status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+        _("Status"), max_length=16, choices=ReviewStatus, default=ReviewStatus.DRAFT
     )
     overall_comment = models.TextField(_("Gesamteinschätzung"), blank=True)
     recommendation = models.CharField(
-        _("Empfehlung"), max_length=32, choices=Recommendation.choices, blank=True
+        _("Empfehlung"), max_length=32, choices=Recommendation, blank=True
     )
     score = models.DecimalField(_("Gewichtete Punktzahl"), null=True, blank=True, **SCORE)
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)

@@ -8,20 +8,18 @@ from celery import shared_task
 
 from core.tasks import TRANSIENT_RETRY
 
+from . import emails
+
 RETRY = TRANSIENT_RETRY
 
 
 @shared_task(name="reviews.send_item_request_mail", **RETRY)
 def send_item_request_mail(formal_check_id: int) -> None:
     """Tell the applicant about a Nachforderung."""
-    from . import emails
-
     emails.send_item_request_mail(formal_check_id)
 
 
 @shared_task(name="reviews.send_conflict_mail", **RETRY)
 def send_conflict_mail(assignment_id: int) -> None:
     """Tell the case officer that a reviewer declared a conflict of interest."""
-    from . import emails
-
     emails.send_conflict_mail(assignment_id)

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from applications.models import Section
 from core.formatting import de_number
 
 register = template.Library()
@@ -29,8 +30,6 @@ def weight(value) -> str:
 @register.filter
 def section_labels(sections) -> str:
     """Section values of a Nachforderung as their German labels, comma-separated."""
-    from applications.models import Section
-
     labels = []
     for value in sections or ():
         try:
