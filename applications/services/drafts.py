@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_ids
 
-from .. import permissions
 from ..eligibility import (
     check_eligibility,
     de_date,
@@ -56,7 +56,7 @@ def application_create(
         user is not None
         and user.is_authenticated
         and user.is_municipal_staff
-        and municipality.pk in permissions.municipality_ids(user)
+        and municipality.pk in member_municipality_ids(user)
     ):
         raise PermissionDenied(
             _("Sie sind nicht für die %(municipality)s im Portal freigeschaltet.")

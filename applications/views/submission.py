@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions, services
+from municipalities.selectors import member_municipality_ids
+
+from .. import permissions, selectors, services
 from ..eligibility import application_eligibility
 from ..forms import (
     ConfirmForm,
@@ -70,7 +72,9 @@ def _documents_context(application: Application) -> dict:
 @login_required
 def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
-    is_lead = permissions.is_lead_staff(request.user, application)
+    is_lead = permissions.is_lead_staff(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    )
     if request.method == "POST":
         if not is_lead:
             raise PermissionDenied
@@ -98,8 +102,8 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
     errors = services.application_validate_for_submission(application)
     states = section_states(application, errors)
     eligibility_result = application_eligibility(application)
-    lines = application.cost_lines.select_related("category").order_by("position", "pk")
-    partners = application.partners.select_related("municipality")
+    lines = selectors.cost_lines_of(application)
+    partners = application.partners.all()  # prefetched with their municipalities
     attachments_ = application.attachments.all()
     totals = _totals(application)
     return render(
@@ -133,7 +137,9 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
-    if not permissions.can_transition(request.user, application, Action.WITHDRAW):
+    if not permissions.can_transition(
+        request.user, application, Action.WITHDRAW, member_ids=member_municipality_ids(request.user)
+    ):
         messages.error(request, _("Dieser Antrag kann nicht zurückgezogen werden."))
         return redirect("applications:detail", pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)

@@ -20,6 +20,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.services.base import lock_application, now_or
+from municipalities.selectors import municipality_ids_by_member
 
 from .. import permissions
 from ..models import (
@@ -31,7 +32,6 @@ from .common import (
     application_municipality_ids,
     enqueue_task,
     internal_event,
-    member_municipality_ids,
     require_manager,
 )
 
@@ -74,7 +74,7 @@ def assignment_create(
     )
     problem = _reviewer_problem(
         reviewer,
-        member_municipality_ids([reviewer.pk])[reviewer.pk],
+        municipality_ids_by_member([reviewer.pk])[reviewer.pk],
         application_municipality_ids(app),
         existing,
     )
@@ -169,7 +169,7 @@ def assignments_distribute(
             existing[app_id][reviewer_id] = status
         if status == AssignmentStatus.ACTIVE and reviewer_id in load:
             load[reviewer_id] += 1
-    members = member_municipality_ids([r.pk for r in reviewers])
+    members = municipality_ids_by_member([r.pk for r in reviewers])
 
     result = DistributionResult()
     to_reactivate: list[Assignment] = []

@@ -15,6 +15,7 @@ from applications.models import (
     EventAction,
     PartnerStatus,
 )
+from applications.selectors import attachments_by_kind
 from applications.snapshots import resubmissions
 from applications.workflow import Status
 
@@ -23,7 +24,7 @@ from ..forms import (
     FormalCheckForm,
     NoteForm,
 )
-from ..models import CHECKLIST, CheckOutcome, FormalCheck
+from ..models import CHECKLIST, CheckOutcome
 from .common import (
     _application_nav,
     _content_context,
@@ -94,11 +95,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Item 3: the checklist with notes; passed, or a Nachforderung."""
     application = selectors.rp_application_get(user=request.user, pk=pk)
-    history = list(
-        FormalCheck.objects.filter(application=application)
-        .select_related("checked_by", "item_request")
-        .order_by("-checked_at", "-pk")
-    )
+    history = selectors.formal_checks_of(application)
     last = history[0] if history else None
     initial = {name: getattr(last, name) for name in CHECKLIST} if last is not None else {}
     form = FormalCheckForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -157,7 +154,7 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
                     if p.status != PartnerStatus.DECLINED
                 ],
             ),
-            "attachments": list(application.attachments.order_by("kind", "uploaded_at")),
+            "attachments": attachments_by_kind(application),
             "resubmissions": resubmissions(application),
         },
     )

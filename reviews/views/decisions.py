@@ -9,10 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import (
-    Application,
-    DocumentKind,
-)
+from applications.models import DocumentKind
 from applications.workflow import Status
 
 from .. import selectors, services
@@ -86,7 +83,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reviews:decision", pk)
         elif "approve" not in request.POST and "reject" not in request.POST:
             messages.error(request, _("Bitte wählen Sie „Bewilligen“ oder „Ablehnen“."))
-    stats = selectors.with_review_stats(Application.objects.filter(pk=application.pk)).get()
+    stats = selectors.application_review_stats(application)
     return render(
         request,
         "reviews/decision.html",

@@ -165,11 +165,7 @@ def bulk_assign(request: HttpRequest, round_pk: int) -> HttpResponse:
                     % {"ref": app.reference, "n": missing},
                 )
             return redirect("reviews:overview", round_.pk)
-    in_review = (
-        selectors.rp_applications(user=request.user)
-        .filter(round=round_, status__in=permissions.ASSIGNABLE_STATUSES)
-        .count()
-    )
+    in_review = selectors.assignable_count(user=request.user, round=round_)
     return render(
         request,
         "reviews/bulk_assign.html",
