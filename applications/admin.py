@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from wir_portal.forms import GermanNumbersAdminMixin
+from core.forms import GermanNumbersAdminMixin
 
 from .models import (
     ROUND_RULE_FIELDS,
@@ -24,7 +24,6 @@ from .models import (
     CostCategory,
     CostLine,
     FundingRound,
-    GeneratedDocument,
     ItemRequest,
     RoundParticipation,
 )
@@ -256,12 +255,6 @@ class AttachmentInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
-class DocumentInline(_ReadOnlyInline):
-    model = GeneratedDocument
-    fields = ["kind", "version", "filename", "size", "sha256", "created_at"]
-    readonly_fields = fields
-
-
 class ItemRequestInline(_ReadOnlyInline):
     model = ItemRequest
     fields = ["created_at", "sections", "message", "due_date", "created_by", "resolved_at"]
@@ -280,7 +273,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         CostLineInline,
         AttachmentInline,
         ItemRequestInline,
-        DocumentInline,
         EventInline,
     ]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.admin import FundingRoundAdmin
 from applications.models import FundingRound
-from wir_portal.forms import GermanNumbersAdminMixin
+from core.forms import GermanNumbersAdminMixin
 
 from .models import Assignment, Criterion, FormalCheck, Review, Score
 

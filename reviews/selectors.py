@@ -46,7 +46,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.selectors import application_timeline
-from applications.workflow import Status
+from applications.workflow import ASSIGNABLE_STATUSES, PENDING_STATUSES, RANKED_STATUSES, Status
 
 from . import permissions
 from .models import (
@@ -61,9 +61,6 @@ from .models import (
 
 SCORE_FIELD = DecimalField(max_digits=7, decimal_places=3)
 TWO_PLACES = Decimal("0.01")
-
-# The statuses that take part in the ranking: checked, not withdrawn, not rejected.
-RANKED_STATUSES = (Status.IN_REVIEW, Status.READY_FOR_DECISION, Status.APPROVED)
 
 
 # Applications for RP staff ----------------------------------------------------------------------
@@ -124,15 +121,7 @@ def rounds_with_counts(*, user) -> list[FundingRound]:
             ),
             open_count=Count(
                 "applications",
-                filter=Q(
-                    applications__status__in=[
-                        Status.SUBMITTED,
-                        Status.IN_CHECK,
-                        Status.MISSING_ITEMS,
-                        Status.IN_REVIEW,
-                        Status.READY_FOR_DECISION,
-                    ]
-                ),
+                filter=Q(applications__status__in=PENDING_STATUSES),
                 distinct=True,
             ),
         ).order_by("-deadline")
@@ -400,11 +389,7 @@ def application_review_stats(application: Application) -> Application:
 
 def assignable_count(*, user, round: FundingRound) -> int:
     """How many applications of the round may get reviewers now."""
-    return (
-        rp_applications(user=user)
-        .filter(round=round, status__in=permissions.ASSIGNABLE_STATUSES)
-        .count()
-    )
+    return rp_applications(user=user).filter(round=round, status__in=ASSIGNABLE_STATUSES).count()
 
 
 def formal_checks_of(application: Application) -> list[FormalCheck]:

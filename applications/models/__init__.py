@@ -30,21 +30,7 @@ from .choices import (  # noqa: F401
     ProgrammeLine,
     Section,
 )
-from .documents import (  # noqa: F401
-    BUNDLE_OPEN_STATUSES,
-    ApplicationPdfCache,
-    BundleJob,
-    BundleJobPart,
-    BundleJobQuerySet,
-    BundleSelection,
-    BundleStatus,
-    DocumentKind,
-    GeneratedDocument,
-    bundle_upload_to,
-    document_upload_to,
-    pdf_cache_upload_to,
-)
-from .events import EVENT_ACTION_CHOICES, ApplicationEvent, ApplicationEventQuerySet, EventAction  # noqa: F401
+from .events import ApplicationEvent, ApplicationEventQuerySet, EventAction  # noqa: F401
 from .parts import Attachment, RoundParticipation, attachment_upload_to  # noqa: F401
 from .rounds import (  # noqa: F401
     ROUND_RULE_FIELDS,

@@ -16,12 +16,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextLengthValidator
+from core.validators import validate_iban, validate_phone
 from municipalities.selectors import member_municipality_ids
-from wir_portal.forms import TextLengthValidator
 
 from ..financing import ApprovedPlan, FinancingAdjustment
-from ..validators import validate_iban, validate_phone
-from ..workflow import EDITABLE_STATUSES, Status
+from ..workflow import BUNDLEABLE_STATUSES, EDITABLE_STATUSES, Status
 from .choices import ANSWER_MAX_LENGTH, MONEY, SUMMARY_MAX_LENGTH, ZERO, PartnerStatus, Section
 from .rounds import CostCategory, FundingRound
 
@@ -133,7 +133,8 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related("round", "lead_municipality", "created_by")
 
     def submitted(self):
-        return self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        """Lodged and not withdrawn (``workflow.BUNDLEABLE_STATUSES``)."""
+        return self.filter(status__in=BUNDLEABLE_STATUSES)
 
 
 class Application(models.Model):

@@ -8,13 +8,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..workflow import Action, Status
+from ..events import event_choices, event_types
+from ..workflow import Status
 from .application import Application
 
 
 # Events ---------------------------------------------------------------------------------------
 class EventAction(models.TextChoices):
-    """Events that are not workflow transitions (those use ``workflow.Action`` values)."""
+    """Events of this app that are not workflow transitions (those use ``workflow.Action``
+    values). Both are registered in ``applications.events`` by ``ApplicationsConfig.ready``."""
 
     CREATED = "created", _("Antrag angelegt")
     SECTION_UPDATED = "section_updated", _("Angaben geändert")
@@ -26,9 +28,6 @@ class EventAction(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Anlage hochgeladen")
     ATTACHMENT_REMOVED = "attachment_removed", _("Anlage entfernt")
     NOTE = "note", _("Vermerk")
-
-
-EVENT_ACTION_CHOICES = [*Action.choices, *EventAction.choices]
 
 
 class ApplicationEventQuerySet(models.QuerySet):
@@ -59,7 +58,8 @@ class ApplicationEvent(models.Model):
         verbose_name=_("Person"),
     )
     created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
-    action = models.CharField(_("Vorgang"), max_length=32, choices=EVENT_ACTION_CHOICES)
+    # Every registered event type (see applications.events), reviews' included.
+    action = models.CharField(_("Vorgang"), max_length=32, choices=event_choices)
     from_status = models.CharField(_("vorher"), max_length=32, choices=Status.choices, blank=True)
     to_status = models.CharField(_("nachher"), max_length=32, choices=Status.choices, blank=True)
     message = models.TextField(_("Nachricht"), blank=True)
@@ -77,7 +77,12 @@ class ApplicationEvent(models.Model):
         indexes = [models.Index(fields=["application", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y %H:%M} {self.get_action_display()}"
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words: the label of the event type from the vocabulary."""
+        return event_types.label(self.action)
 
     @property
     def is_transition(self) -> bool:

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import sanitize_filename
+from core.validators import sanitize_filename
+
 from .application import Application
 from .choices import AttachmentKind, ParticipationRole
 from .rounds import FundingRound

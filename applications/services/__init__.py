@@ -38,7 +38,7 @@ from .dates import (
     submission_day,
 )
 from .drafts import application_create, application_update_section
-from .files import attachment_add, attachment_remove, document_store
+from .files import attachment_add, attachment_remove
 from .partners import partner_add, partner_remove, partner_respond
 from .submission import (
     FORMAT_CHECKED_FIELDS,
@@ -86,7 +86,6 @@ __all__ = [
     "cost_plan_errors",
     "cost_plan_save",
     "deadline_text",
-    "document_store",
     "duration_months",
     "financing_errors",
     "lock_application",

@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..eligibility import (
-    de_amount,
-)
+from core.formatting import de_amount, parse_german_decimal
+
 from ..models import (
     FINANCING_FIELDS,
     Application,
@@ -39,13 +38,16 @@ MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def parse_amount(value: Any) -> Decimal:
-    """A money amount as Decimal: >= 0, at most two decimal places. German messages."""
+    """A money amount as Decimal: >= 0, at most two decimal places. German messages. Text is
+    read like every form reads it (``parse_german_decimal``: "1.234" is 1234)."""
     if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, str):
-        value = value.strip().replace("€", "").replace(" ", "")
-        if "," in value:  # German input: 1.234,56
-            value = value.replace(".", "").replace(",", ".")
+        value = Decimal(repr(value))  # a machine value: "1.005" is not German grouping here
+    if isinstance(value, str) and value.replace("€", "").strip():
+        value = parse_german_decimal(value)
+        if value is None:
+            raise ValidationError(_("Bitte geben Sie einen Betrag in Euro an."), code="invalid")
+    elif isinstance(value, str):
+        value = ""
     if value in (None, ""):
         raise ValidationError(_("Bitte geben Sie einen Betrag an."), code="required")
     try:

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..eligibility import (
-    de_date,
-)
+from core.formatting import de_date
+
 from ..models import (
     Application,
     FundingRound,

@@ -11,12 +11,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import de_date
+from core.validators import normalize_iban
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
 
 from ..eligibility import (
     check_eligibility,
-    de_date,
     municipality_label,
 )
 from ..models import (
@@ -28,7 +29,6 @@ from ..models import (
     RoundParticipation,
     Section,
 )
-from ..validators import normalize_iban
 from ..workflow import Status
 from .base import (
     check_version,

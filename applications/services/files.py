@@ -1,4 +1,4 @@
-"""Attachments and stored generated documents."""
+"""Attachments of an application."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.validators import validate_upload
+
 from ..models import (
     Application,
     Attachment,
     AttachmentKind,
-    DocumentKind,
     EventAction,
-    GeneratedDocument,
     Section,
 )
-from ..validators import validate_upload
 from .base import (
     lock_application,
     record_event,
@@ -96,40 +95,3 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
     touch(app, [], bump=False)
     record_event(app, user, EventAction.ATTACHMENT_REMOVED, data=data)
     transaction.on_commit(lambda: storage.delete(name), robust=True)
-
-
-# Generated documents ----------------------------------------------------------------------------
-@transaction.atomic
-def document_store(
-    *, application_id: int, kind: str, content: bytes, filename: str, version: int = 1
-) -> GeneratedDocument:
-    """Store a generated PDF (receipt, decision letter) for an application, idempotently: the
-    same content again changes nothing, new content replaces the old file of the same
-    ``version`` (other versions stay). For tasks that may run twice."""
-    import hashlib
-
-    from django.core.files.base import ContentFile
-
-    if kind not in DocumentKind.values:
-        raise ValueError(f"Unknown document kind {kind!r}")
-    lock_application(application_id)  # one writer per application at a time
-    digest = hashlib.sha256(content).hexdigest()
-    document = GeneratedDocument.objects.filter(
-        application_id=application_id, kind=kind, version=version
-    ).first()
-    if document and document.sha256 == digest and document.filename == filename:
-        return document
-    old_name = document.file.name if document else None
-    document = document or GeneratedDocument(
-        application_id=application_id, kind=kind, version=version
-    )
-    document.file.save(filename, ContentFile(content), save=False)
-    document.filename = filename
-    document.size = len(content)
-    document.sha256 = digest
-    document.created_at = timezone.now()
-    document.save()
-    if old_name and old_name != document.file.name:
-        storage = document.file.storage
-        transaction.on_commit(lambda: storage.delete(old_name), robust=True)
-    return document

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import de_number
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
@@ -14,7 +15,6 @@ from municipalities.selectors import member_municipality_ids
 from .. import permissions
 from ..eligibility import (
     check_partner,
-    de_number,
     municipality_label,
 )
 from ..models import (

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import de_date
+
 from ..eligibility import (
     application_eligibility,
-    de_date,
     frozen_round,
     municipality_label,
 )

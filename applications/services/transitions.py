@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import de_amount, de_date
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
 
 from .. import permissions, workflow
 from ..eligibility import (
-    de_amount,
-    de_date,
     freeze_figures,
 )
 from ..financing import approved_plan
@@ -305,7 +304,7 @@ def application_submit(
     app = application_transition(
         application=app, action=Action.SUBMIT, actor=user, now=now, arrived_at=arrived_at
     )
-    outbox_enqueue("applications.render_receipt", app.pk)
+    outbox_enqueue("documents.render_receipt", app.pk)
     sync_instance(application, app)
     return app
 
@@ -320,7 +319,7 @@ def application_resubmit(*, application: Application, user, message: str = "") -
         application=application, action=Action.RESUBMIT, actor=user, message=message
     )
     event = app.events.filter(action=Action.RESUBMIT).latest("created_at", "pk")
-    outbox_enqueue("applications.render_receipt", app.pk)
+    outbox_enqueue("documents.render_receipt", app.pk)
     outbox_enqueue("applications.notify_resubmission", event.pk)
     return app
 

@@ -14,8 +14,6 @@ from .sections import (  # noqa: F401
 )
 from .submission import (  # noqa: F401
     check_and_submit,
-    document_download,
-    document_status,
     resubmit,
     submitted,
     withdraw,

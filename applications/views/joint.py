@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from wir_portal.forms import clean_text
+from core.text import clean_text
 
 from .. import selectors, services
 from ..eligibility import application_eligibility

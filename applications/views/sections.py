@@ -23,7 +23,7 @@ from ..forms import (
 )
 from ..models import SECTION_FIELDS, PartnerStatus
 from ..progress import COMPLETE, section_states
-from ..workflow import Action, Status
+from ..workflow import Status
 from .common import (
     _editable_application,
     _frozen_redirect,
@@ -34,7 +34,6 @@ from .common import (
     _show_errors,
     _visible_application,
 )
-from .submission import _documents_context
 
 
 @login_required
@@ -101,10 +100,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "events": selectors.application_timeline(application=application, user=user),
         "attachments": application.attachments.all(),
-        **_documents_context(application),
-        "can_withdraw": permissions.can_transition(
-            user, application, Action.WITHDRAW, member_ids=member_ids
-        ),
         "item_request": open_request,
     }
     if application.status == Status.DRAFT and is_lead:

@@ -1,11 +1,11 @@
-"""Check and submit, withdraw, answer a Nachforderung, the confirmation page, receipts."""
+"""Check and submit, withdraw, answer a Nachforderung, the confirmation page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,52 +21,10 @@ from ..forms import (
     ResubmitForm,
 )
 from ..middleware import arrival_time
-from ..models import (
-    Application,
-    DocumentKind,
-    GeneratedDocument,
-)
 from ..progress import section_answers, section_states
 from ..workflow import Action, Status
-from .common import _file_response, _show_errors, _visible_application
+from .common import _show_errors, _visible_application
 from .costs import _totals
-
-
-@login_required
-@require_GET
-def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    application = _visible_application(request, pk)
-    documents = GeneratedDocument.objects.filter(application=application, kind=kind)
-    version = request.GET.get("fassung", "")
-    if version.isascii() and version.isdigit() and len(version) <= 4:
-        documents = documents.filter(version=int(version))
-    document = documents.order_by("-version").first()
-    if document is None:
-        raise Http404
-    return _file_response(document.file, document.filename, "application/pdf")
-
-
-@login_required
-@require_GET
-def document_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx partial: the documents box, polled until the receipt exists."""
-    application = _visible_application(request, pk)
-    return render(
-        request,
-        "applications/_documents.html",
-        {"application": application, **_documents_context(application)},
-    )
-
-
-def _documents_context(application: Application) -> dict:
-    """The documents, and whether a receipt is still being rendered (after the submission
-    and after each Nachreichung), so the box keeps polling until it is there."""
-    documents = list(application.documents.all())
-    expected = 0
-    if application.reference:
-        expected = 1 + application.events.filter(action=Action.RESUBMIT).count()
-    receipts = sum(1 for d in documents if d.kind == DocumentKind.RECEIPT)
-    return {"documents": documents, "receipt_pending": receipts < expected}
 
 
 @login_required
@@ -128,7 +86,10 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 {"href": s.url, "label": s.label, "message": m} for s in states for m in s.errors
             ],
             "result": eligibility_result,
-            "can_submit": is_lead and application.status == Status.DRAFT,
+            "can_submit": Action.SUBMIT
+            in permissions.available_actions(
+                request.user, application, member_ids=member_municipality_ids(request.user)
+            ),
             "deadline_passed": timezone.now() > application.round.deadline,
         },
     )
@@ -183,8 +144,4 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
     if application.status == Status.DRAFT or not application.reference:
         return redirect("applications:detail", application.pk)
-    return render(
-        request,
-        "applications/submitted.html",
-        {"application": application, **_documents_context(application)},
-    )
+    return render(request, "applications/submitted.html", {"application": application})

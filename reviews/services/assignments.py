@@ -19,7 +19,8 @@ from applications.models import (
     FundingRound,
     PartnerStatus,
 )
-from applications.services.base import lock_application, now_or
+from applications.services.base import event_row, lock_application, now_or
+from applications.workflow import ASSIGNABLE_STATUSES
 from municipalities.selectors import municipality_ids_by_member
 
 from .. import permissions
@@ -65,7 +66,7 @@ def assignment_create(
     require_manager(user)
     now = now_or(now)
     app = lock_application(application)
-    if app.status not in permissions.ASSIGNABLE_STATUSES:
+    if app.status not in ASSIGNABLE_STATUSES:
         raise ValidationError(
             _("Gutachterinnen und Gutachter können nur Anträgen „In Bewertung“ zugewiesen werden.")
         )
@@ -149,7 +150,7 @@ def assignments_distribute(
     now = now_or(now)
     applications = list(
         Application.objects.select_for_update(of=("self",))
-        .filter(round=round, status__in=permissions.ASSIGNABLE_STATUSES)
+        .filter(round=round, status__in=ASSIGNABLE_STATUSES)
         .order_by("reference", "pk")
     )
     app_ids = [a.pk for a in applications]
@@ -216,10 +217,10 @@ def assignments_distribute(
         result.created.append(previous)
     for assignment in result.created:
         events.append(
-            ApplicationEvent(
-                application_id=assignment.application_id,
-                actor=user,
-                action=ReviewEvent.ASSIGNED,
+            event_row(
+                assignment.application_id,
+                user,
+                ReviewEvent.ASSIGNED,
                 message=assignment.reviewer.get_full_name(),
                 data={
                     "reviewer_id": assignment.reviewer_id,
@@ -227,7 +228,7 @@ def assignments_distribute(
                     "bulk": True,
                 },
                 internal=True,
-                created_at=now,
+                now=now,
             )
         )
     ApplicationEvent.objects.bulk_create(events)

@@ -14,13 +14,14 @@ from applications.models import (
 )
 from applications.services.base import lock_application, sync_instance
 from applications.workflow import Action
+from core.outbox import outbox_enqueue
 
 from ..models import (
     Assignment,
     AssignmentStatus,
     ReviewStatus,
 )
-from .common import enqueue_task, require_manager
+from .common import require_manager
 
 
 # Decisions --------------------------------------------------------------------------------------
@@ -84,7 +85,8 @@ def decision_approve(
         financing_adjustment=financing_adjustment,
         reason=reason,
     )
-    enqueue_task("render_decision_letter", app.pk)
+    # The letter is the documents app's: owed by task name, so reviews does not import it.
+    outbox_enqueue("documents.render_decision_letter", app.pk)
     return app
 
 
@@ -93,5 +95,5 @@ def decision_reject(*, application: Application, user, reason: str) -> Applicati
     """Reject with a reason (required); the Ablehnungsbescheid follows after the commit."""
     require_manager(user)
     app = application_services.application_reject(application=application, user=user, reason=reason)
-    enqueue_task("render_decision_letter", app.pk)
+    outbox_enqueue("documents.render_decision_letter", app.pk)
     return app

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.services.base import now_or, pk_of
+from applications.workflow import SCORING_STATUSES
 
 from .. import permissions
 from ..models import (
@@ -72,7 +73,7 @@ def review_save(
     review = Review.objects.select_for_update().filter(assignment=locked).first()
     if not permissions.can_see_content(user, locked):
         raise PermissionDenied(_("Diese Bewertung gehört nicht zu Ihrem Konto."))
-    if app.status not in permissions.SCORING_STATUSES:
+    if app.status not in SCORING_STATUSES:
         raise ValidationError(
             _(
                 "Der Antrag ist nicht mehr in der Bewertung; die Bewertung kann nicht mehr "

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from applications import permissions as workflow_permissions
 from applications.eligibility import application_eligibility
 from applications.models import (
     EventAction,
@@ -17,7 +18,8 @@ from applications.models import (
 )
 from applications.selectors import attachments_by_kind
 from applications.snapshots import resubmissions
-from applications.workflow import Status
+from applications.workflow import Action, Status
+from municipalities.selectors import member_municipality_ids
 
 from .. import selectors, services
 from ..forms import (
@@ -99,7 +101,12 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
     last = history[0] if history else None
     initial = {name: getattr(last, name) for name in CHECKLIST} if last is not None else {}
     form = FormalCheckForm(request.POST if request.method == "POST" else None, initial=initial)
-    can_record = application.status == Status.IN_CHECK
+    # What the workflow table allows this person now: start the check, or record its outcome
+    # (passed, or a Nachforderung).
+    actions = workflow_permissions.available_actions(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    )
+    can_record = Action.PASS_CHECK in actions or Action.REQUEST_ITEMS in actions
     if request.method == "POST":
         if not can_record:
             messages.error(request, _("Die formale Prüfung ist in diesem Status nicht möglich."))
@@ -141,7 +148,7 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": _application_nav(application, request.user, "formal_check"),
             "form": form,
             "history": history,
-            "can_start": application.status == Status.SUBMITTED,
+            "can_start": Action.START_CHECK in actions,
             "can_record": can_record,
             "item_request": application.open_item_request()
             if application.status == Status.MISSING_ITEMS

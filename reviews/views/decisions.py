@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import DocumentKind
-from applications.workflow import Status
+from applications import permissions as workflow_permissions
+from applications.workflow import Action
+from municipalities.selectors import member_municipality_ids
 
 from .. import selectors, services
 from ..forms import (
@@ -28,12 +29,12 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     undone, so a valid form first shows a confirmation page (what will happen, the approved
     plan); only its POST with ``confirm`` decides. The letter follows from a Celery task."""
     application = selectors.rp_application_get(user=request.user, pk=pk)
-    can_approve = application.status == Status.READY_FOR_DECISION
-    can_reject = application.status in (
-        Status.IN_CHECK,
-        Status.IN_REVIEW,
-        Status.READY_FOR_DECISION,
+    # What the workflow table allows this person now (the buttons shown).
+    actions = workflow_permissions.available_actions(
+        request.user, application, member_ids=member_municipality_ids(request.user)
     )
+    can_approve = Action.APPROVE in actions
+    can_reject = Action.REJECT in actions
     approve_form = ApproveForm(
         request.POST if "approve" in request.POST else None,
         application=application,
@@ -94,7 +95,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "reject_form": reject_form,
             "can_approve": can_approve,
             "can_reject": can_reject,
-            "can_mark_ready": application.status == Status.IN_REVIEW,
+            "can_mark_ready": Action.MARK_READY in actions,
             "stats": stats,
             "approved_plan": application.approved_plan,
             "approved_plan_rows": _plan_rows(application.approved_plan),
@@ -108,7 +109,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                     application.financing_gap,
                 ),
             ],  # fmt: skip
-            "letter": application.documents.filter(kind=DocumentKind.DECISION).first(),
+            "letter": application.documents.decision_letters().first(),
         },
     )
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from applications.workflow import Status
+from applications.workflow import LODGED_STATUSES, statuses_in
 
 from .. import exports, permissions, selectors, services
 from ..forms import (
@@ -73,9 +73,8 @@ def overview(request: HttpRequest, round_pk: int) -> HttpResponse:
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(user=request.user, round=round_)
     status_rows = [
-        {"value": value, "label": label, "count": counts.get(value, 0)}
-        for value, label in Status.choices
-        if value != Status.DRAFT
+        {"value": s.value, "label": s.label, "count": counts.get(s.value, 0)}
+        for s in statuses_in(LODGED_STATUSES)
     ]
     return render(
         request,

@@ -12,15 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    CostLine,
-    DocumentKind,
-    GeneratedDocument,
-    PartnerStatus,
-)
+from applications.models import Application, ApplicationEvent, CostLine, PartnerStatus
 from applications.workflow import Status
+from documents.models import DocumentKind, GeneratedDocument
 from tests.factories import (
     MINIMAL_PDF,
     ApplicationFactory,
@@ -366,12 +360,13 @@ def test_removing_an_attachment_asks_for_confirmation_first(client, complete_dra
 
 
 def test_receipt_pdf_holds_reference_answers_cost_plan_and_hashes(complete_draft, staff):
-    from applications import pdf, services
+    from applications import services
+    from documents import receipts
 
     complete_draft.title = "<script>alert('x')</script> Vielfalt leben"
     complete_draft.save()
     services.application_submit(application=complete_draft, user=staff)
-    pdf.render_receipt(complete_draft.pk)
+    receipts.render_receipt(complete_draft.pk)
     document = GeneratedDocument.objects.get(application=complete_draft, kind=DocumentKind.RECEIPT)
     text = "\n".join(
         page.extract_text() for page in PdfReader(io.BytesIO(document.file.read())).pages
@@ -386,16 +381,17 @@ def test_receipt_pdf_holds_reference_answers_cost_plan_and_hashes(complete_draft
     from django.core import mail
 
     sent = len(mail.outbox)
-    pdf.render_receipt(complete_draft.pk)
+    receipts.render_receipt(complete_draft.pk)
     assert GeneratedDocument.objects.filter(application=complete_draft).count() == 1
     assert len(mail.outbox) == sent
 
 
 def test_receipt_is_mailed_to_contact_and_staff(complete_draft, staff, mailoutbox):
-    from applications import pdf, services
+    from applications import services
+    from documents import receipts
 
     services.application_submit(application=complete_draft, user=staff)
-    pdf.render_receipt(complete_draft.pk)
+    receipts.render_receipt(complete_draft.pk)
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert complete_draft.reference in message.subject

@@ -85,13 +85,9 @@ SECRET_TITLE = "Vertrauliches Vorhaben Heppenheim"
 
 
 def _application_world(world: World) -> None:
-    from applications.models import (
-        ApplicationPartner,
-        DocumentKind,
-        GeneratedDocument,
-        PartnerStatus,
-    )
+    from applications.models import ApplicationPartner, PartnerStatus
     from applications.workflow import Status
+    from documents.models import DocumentKind, GeneratedDocument
     from tests.factories import ApplicationFactory, FundingRoundFactory
 
     def joint(status, partner_status, **kwargs):
@@ -127,7 +123,7 @@ def _application_world(world: World) -> None:
 @pytest.fixture(autouse=True)
 def _health_checks_without_worker(monkeypatch):
     """/healthz/ reports the workers' heartbeats; none runs here, its own tests cover that."""
-    from wir_portal import views
+    from core import views
 
     monkeypatch.setitem(views.CHECKS, "workers", lambda: {"ok": True})
 
