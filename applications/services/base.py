@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,9 @@ from ..models import (
 )
 from ..workflow import Status
 
+if TYPE_CHECKING:  # the lazy string type exists only in django-stubs
+    from django.utils.functional import _StrPromise as StrPromise
+
 STALE_MESSAGE = gettext_lazy(
     "Dieser Antrag wurde inzwischen an anderer Stelle geändert (zum Beispiel von einer "
     "Kollegin oder einem Kollegen oder in einem anderen Browserfenster). Bitte laden Sie die "
@@ -34,7 +38,7 @@ STALE_MESSAGE = gettext_lazy(
 class StaleEditError(ValidationError):
     """The application changed since the form was loaded (optimistic concurrency)."""
 
-    def __init__(self, message: str = STALE_MESSAGE):
+    def __init__(self, message: str | StrPromise = STALE_MESSAGE):
         super().__init__(message, code="stale")
 
 
@@ -47,6 +51,14 @@ class ApplicationFrozenError(ValidationError):
 
 
 # Helpers ----------------------------------------------------------------------------------------
+def application_field(name: str) -> models.Field:
+    """A concrete field of ``Application`` by name (a programming error for anything else)."""
+    field = Application._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name!r} is not a field of Application")
+    return field
+
+
 def pk_of(obj) -> int:
     return obj if isinstance(obj, int) else obj.pk
 

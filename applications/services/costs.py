@@ -121,9 +121,10 @@ def cost_plan_save(
             except ValidationError as exc:
                 errors[f"{key}.amount"] = exc.messages
         year = None
-        if line.get("budget_year") not in (None, ""):
+        raw_year = line.get("budget_year")
+        if raw_year is not None and raw_year != "":
             try:
-                year = int(line.get("budget_year"))
+                year = int(raw_year)
                 if not 2000 <= year <= 2100:
                     raise ValueError
             except (TypeError, ValueError):

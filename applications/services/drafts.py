@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..workflow import Status
 from .base import (
+    application_field,
     check_version,
     lock_application,
     now_or,
@@ -166,7 +167,7 @@ def application_update_section(
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
     for name, raw in data.items():
-        field = Application._meta.get_field(name)
+        field = application_field(name)
         try:
             value = field.clean(_normalise(field, raw), app)
         except ValidationError as exc:

@@ -70,7 +70,8 @@ def attachment_add(*, application: Application, user, kind: str, uploaded_file) 
             now=now,
         )
     except Exception:
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
         raise
     sync_instance(application, app)
     return attachment
@@ -94,4 +95,5 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
     attachment.delete()
     touch(app, [], bump=False)
     record_event(app, user, EventAction.ATTACHMENT_REMOVED, data=data)
-    transaction.on_commit(lambda: storage.delete(name), robust=True)
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -25,6 +25,7 @@ from ..models import (
     ReferenceCounter,
     Section,
 )
+from .base import application_field
 from .costs import cost_plan_errors
 from .dates import project_date_errors, start_date_errors, submission_day
 
@@ -75,13 +76,13 @@ def application_validate_for_submission(
         for name in fields:
             value = getattr(app, name)
             if value in (None, "") or (isinstance(value, str) and not value.strip()):
-                label = Application._meta.get_field(name).verbose_name
+                label = application_field(name).verbose_name
                 add(name, _("Bitte füllen Sie „%(label)s“ aus.") % {"label": label})
     for name in FORMAT_CHECKED_FIELDS:
         value = getattr(app, name)
         if value:
             try:
-                Application._meta.get_field(name).run_validators(value)
+                application_field(name).run_validators(value)
             except ValidationError as exc:
                 for text in exc.messages:
                     add(name, text)
@@ -95,7 +96,7 @@ def application_validate_for_submission(
     # Declarations.
     for name in SECTION_FIELDS[Section.DECLARATIONS]:
         if not getattr(app, name):
-            label = Application._meta.get_field(name).verbose_name
+            label = application_field(name).verbose_name
             add(name, _("Bitte bestätigen Sie: %(label)s") % {"label": label})
 
     # Partners and eligibility.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -233,7 +233,7 @@ def application_transition(
         raise ValueError("Pass exactly one of application, application_id")
     now = now_or(now)
     moment = min(arrived_at, now) if arrived_at is not None else now
-    app = lock_application(application if application is not None else application_id)
+    app = lock_application(application if application is not None else cast(int, application_id))
     try:
         action = Action(action)
     except ValueError:

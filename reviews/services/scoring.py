@@ -37,7 +37,7 @@ def weighted_score(
     if not criteria or any(points.get(c.pk) is None for c in criteria):
         return None
     total_weight = sum((c.weight for c in criteria), Decimal(0))
-    weighted = sum((Decimal(points[c.pk]) * c.weight for c in criteria), Decimal(0))
+    weighted = sum((Decimal(points[c.pk] or 0) * c.weight for c in criteria), Decimal(0))
     return (weighted / total_weight).quantize(SCORE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
