@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,7 +39,7 @@ from .common import (
 
 # Assignments ------------------------------------------------------------------------------------
 def _reviewer_problem(
-    reviewer, member_ids: set[int], application_ids: set[int], existing: Assignment | None
+    reviewer, member_ids: Collection[int], application_ids: set[int], existing: Assignment | None
 ) -> str | None:
     name = reviewer.get_full_name()
     if not (reviewer.is_active and reviewer.is_reviewer):
