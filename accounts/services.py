@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.mail import mail_once, mail_send
 from core.outbox import outbox_enqueue
 from municipalities.models import Membership, Municipality
+from municipalities.selectors import member_municipality_ids
 
 from . import permissions
 from .lockout import client_ip
@@ -40,7 +41,7 @@ from .models import (
     Role,
     User,
 )
-from .selectors import RECOVERY_DEVICE_NAME, member_municipality_ids
+from .selectors import RECOVERY_DEVICE_NAME
 
 logger = logging.getLogger(__name__)
 

@@ -295,7 +295,7 @@ class RoundParticipationAdmin(admin.ModelAdmin):
     list_display = ["round", "municipality", "role", "application", "created_at"]
     list_filter = ["round", "role"]
     search_fields = ["municipality__name", "municipality__ags", "application__reference"]
-    list_select_related = ["round", "municipality", "application"]
+    list_select_related = ["round", "municipality", "application__lead_municipality"]
 
     def has_add_permission(self, request):
         return False
@@ -312,7 +312,7 @@ class ApplicationEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "application", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", "internal"]
     search_fields = ["application__reference", "message"]
-    list_select_related = ["application", "actor"]
+    list_select_related = ["application__lead_municipality", "actor"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

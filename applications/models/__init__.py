@@ -12,8 +12,8 @@ from .application import (  # noqa: F401
     ApplicationQuerySet,
     CostLine,
     ItemRequest,
+    Visibility,
     _long_text,
-    _municipality_ids,
 )
 from .choices import (  # noqa: F401
     ANSWER_MAX_LENGTH,

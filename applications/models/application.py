@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import TextLengthValidator
 from core.validators import validate_iban, validate_phone
+from municipalities.selectors import member_municipality_ids
 
 from ..financing import ApprovedPlan, FinancingAdjustment
 from ..workflow import BUNDLEABLE_STATUSES, EDITABLE_STATUSES, Status
@@ -24,10 +27,61 @@ from .rounds import CostCategory, FundingRound
 
 
 # Applications ---------------------------------------------------------------------------------
-def _municipality_ids(user):
-    from municipalities.models import Membership
+@dataclass(frozen=True)
+class Visibility:
+    """The one rule of who sees which application, behind the queryset ``visible_to`` and the
+    predicate ``permissions.can_view``: RP staff (case officers, admins) every application but
+    drafts; municipal staff those their municipalities lead or are named in as a partner that
+    has not declined; nobody else any (reviewers see theirs through assignments, in reviews).
+    """
 
-    return Membership.objects.filter(user=user).values("municipality_id")
+    submitted: bool  # every application but drafts
+    municipality_ids: frozenset[int]  # those these municipalities lead or are partners of
+
+    @classmethod
+    def of(cls, user, member_ids: Collection[int]) -> Visibility:
+        """``member_ids``: the municipalities ``user`` is a member of."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls(submitted=False, municipality_ids=frozenset())
+        return cls(
+            submitted=user.is_rp,
+            municipality_ids=frozenset(member_ids) if user.is_municipal_staff else frozenset(),
+        )
+
+    @classmethod
+    def for_user(cls, user) -> Visibility:
+        """The rule for ``user``, reading the memberships only where they count."""
+        needs_ids = (
+            user is not None
+            and user.is_authenticated
+            and user.is_active
+            and user.is_municipal_staff
+        )
+        return cls.of(user, member_municipality_ids(user) if needs_ids else frozenset())
+
+    @property
+    def nothing(self) -> bool:
+        return not self.submitted and not self.municipality_ids
+
+    def allows(self, application: Application, partner_ids: Collection[int]) -> bool:
+        """``partner_ids``: the application's partner municipalities that have not declined."""
+        if self.submitted and application.status != Status.DRAFT:
+            return True
+        return application.lead_municipality_id in self.municipality_ids or not (
+            self.municipality_ids.isdisjoint(partner_ids)
+        )
+
+    def condition(self) -> Q:
+        """The same rule as a filter on applications."""
+        condition = Q(pk__in=[])
+        if self.submitted:
+            condition |= ~Q(status=Status.DRAFT)
+        if self.municipality_ids:
+            as_partner = ApplicationPartner.objects.filter(
+                application=OuterRef("pk"), municipality_id__in=self.municipality_ids
+            ).exclude(status=PartnerStatus.DECLINED)
+            condition |= Q(lead_municipality_id__in=self.municipality_ids) | Q(Exists(as_partner))
+        return condition
 
 
 def _long_text(label, limit: int = ANSWER_MAX_LENGTH) -> models.TextField:
@@ -38,21 +92,14 @@ def _long_text(label, limit: int = ANSWER_MAX_LENGTH) -> models.TextField:
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """What ``user`` may see: lead staff their municipalities' applications, partner staff
-        applications naming their municipality as (not declined) partner, RP everything but
-        drafts, reviewers nothing yet (assignments come with the reviews app)."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        """What ``user`` may see (``Visibility``): lead staff their municipalities'
+        applications, partner staff applications naming their municipality as (not declined)
+        partner, RP everything but drafts, reviewers nothing yet (assignments come with the
+        reviews app)."""
+        rule = Visibility.for_user(user)
+        if rule.nothing:
             return self.none()
-        condition = Q(pk__in=[])
-        if user.is_rp:
-            condition |= ~Q(status=Status.DRAFT)
-        if user.is_municipal_staff:
-            mine = _municipality_ids(user)
-            as_partner = ApplicationPartner.objects.filter(
-                application=OuterRef("pk"), municipality__in=mine
-            ).exclude(status=PartnerStatus.DECLINED)
-            condition |= Q(lead_municipality__in=mine) | Q(Exists(as_partner))
-        return self.filter(condition)
+        return self.filter(rule.condition())
 
     def editable_by(self, user):
         """Applications whose content ``user`` may change now (lead staff; draft, or a
@@ -62,7 +109,7 @@ class ApplicationQuerySet(models.QuerySet):
         if not user.is_municipal_staff:
             return self.none()
         return self.filter(
-            lead_municipality__in=_municipality_ids(user), status__in=EDITABLE_STATUSES
+            lead_municipality_id__in=member_municipality_ids(user), status__in=EDITABLE_STATUSES
         )
 
     def with_totals(self):

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from municipalities.selectors import member_municipality_ids
+
 from .. import permissions, workflow
 from ..events import event_types
 from ..models import (
@@ -163,7 +165,7 @@ def require_lead_staff(user, application: Application) -> None:
         user is not None
         and user.is_authenticated
         and user.is_municipal_staff
-        and permissions.is_lead_staff(user, application)
+        and permissions.is_lead_staff(user, application, member_ids=member_municipality_ids(user))
     ):
         raise PermissionDenied(
             _(

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from core.formatting import de_date
 from core.validators import normalize_iban
 from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_ids
 
-from .. import permissions
 from ..eligibility import (
     check_eligibility,
     municipality_label,
@@ -57,7 +57,7 @@ def application_create(
         user is not None
         and user.is_authenticated
         and user.is_municipal_staff
-        and municipality.pk in permissions.municipality_ids(user)
+        and municipality.pk in member_municipality_ids(user)
     ):
         raise PermissionDenied(
             _("Sie sind nicht für die %(municipality)s im Portal freigeschaltet.")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.formatting import de_number
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_ids
 
 from .. import permissions
 from ..eligibility import (
@@ -25,6 +26,7 @@ from ..models import (
     RoundParticipation,
     Section,
 )
+from ..selectors import open_item_request
 from .base import (
     ApplicationFrozenError,
     lock_application,
@@ -157,8 +159,11 @@ def partner_respond(
     app = lock_application(partner.application_id)
     partner = ApplicationPartner.objects.select_related("municipality").get(pk=partner.pk)
     partner.application = app
-    if not permissions.can_respond_as_partner(user, partner):
-        if partner.municipality_id not in permissions.municipality_ids(user):
+    member_ids = member_municipality_ids(user)
+    if not permissions.can_respond_as_partner(
+        user, partner, member_ids=member_ids, open_request=open_item_request(app)
+    ):
+        if not permissions.is_member(user, partner.municipality_id, member_ids=member_ids):
             raise PermissionDenied(
                 _(
                     "Nur Beschäftigte der %(municipality)s können "

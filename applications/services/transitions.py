@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.formatting import de_amount, de_date
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_ids
 
 from .. import permissions, workflow
 from ..eligibility import (
@@ -246,7 +247,8 @@ def application_transition(
             % {"action": action.label, "status": workflow.status_label(app.status)},
             code="state",
         )
-    if not transition.roles & permissions.workflow_roles(actor, app):
+    roles = permissions.workflow_roles(actor, app, member_ids=member_municipality_ids(actor))
+    if not transition.roles & roles:
         raise TransitionNotAllowed(
             _("Sie sind nicht berechtigt, diesen Schritt auszuführen („%(action)s“).")
             % {"action": action.label},

@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from core.formatting import format_iban, format_money, format_number
+from municipalities.selectors import member_municipality_ids
 
 from .. import permissions, workflow
 from ..workflow import Status
@@ -60,7 +61,8 @@ def can(context, application, action: str) -> bool:
         raise template.TemplateSyntaxError(f"Unknown workflow action {action!r}")
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    return permissions.can_transition(user, application, action)
+    member_ids = member_municipality_ids(user)  # read once per request (cached on the user)
+    return permissions.can_transition(user, application, action, member_ids=member_ids)
 
 
 @register.filter

@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import permissions, services
+from municipalities.selectors import member_municipality_ids
+
+from .. import permissions, selectors, services
 from ..models import (
     Application,
     Section,
@@ -21,16 +23,27 @@ from ..workflow import Status
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:
     """The application if the user may see it, else 404 (never reveal that it exists)."""
-    return get_object_or_404(
-        Application.objects.visible_to(request.user).with_related().with_totals(), pk=pk
-    )
+    return selectors.application_get(user=request.user, pk=pk)
 
 
 def _editable_application(request: HttpRequest, pk: int, section: str) -> Application:
     application = _visible_application(request, pk)
-    if not permissions.is_lead_staff(request.user, application):
+    if not permissions.is_lead_staff(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    ):
         raise PermissionDenied(_("Nur die antragstellende Kommune kann den Antrag bearbeiten."))
     return application
+
+
+def _may_edit(request: HttpRequest, application: Application, section: str) -> bool:
+    """``permissions.can_edit`` with what it needs, read for this request."""
+    return permissions.can_edit(
+        request.user,
+        application,
+        section,
+        member_ids=member_municipality_ids(request.user),
+        open_request=selectors.open_item_request(application),
+    )
 
 
 def _frozen_redirect(request, application, exc):

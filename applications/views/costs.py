@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import permissions, services
+from .. import selectors, services
 from ..forms import (
     CostLineFormSet,
     FinancingForm,
@@ -25,6 +25,7 @@ from ..models import (
 from .common import (
     _editable_application,
     _frozen_redirect,
+    _may_edit,
     _next_section_url,
     _section_closed,
     _section_context,
@@ -108,7 +109,7 @@ def _line_initial(application: Application) -> list[dict]:
             "amount": line.amount,
             "budget_year": line.budget_year,
         }
-        for line in application.cost_lines.order_by("position", "pk")
+        for line in selectors.cost_lines_of(application)
     ]
 
 
@@ -150,7 +151,7 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
     for the figures as typed, without saving."""
     section = Section.COST_PLAN
     application = _editable_application(request, pk, section)
-    if not permissions.can_edit(request.user, application, section):
+    if not _may_edit(request, application, section):
         return _section_closed(request, application)
     categories = list(application.round.cost_categories.values_list("pk", "name"))
     form_kwargs = {"categories": categories}

@@ -6,25 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.text import clean_text
 
-from .. import permissions, selectors, services
+from .. import selectors, services
 from ..eligibility import application_eligibility
 from ..forms import (
     ConfirmForm,
     PartnerAddForm,
     kreis_label,
 )
-from ..models import (
-    Application,
-    ApplicationPartner,
-    Section,
-)
+from ..models import Application, Section
 from .common import (
     _editable_application,
+    _may_edit,
     _next_section_url,
     _remove_item,
     _section_closed,
@@ -44,7 +41,7 @@ def _partner_choice(application: Application, data=None, *, search: str = ""):
     if search:
         matching = selectors.partner_candidates(application=application, search=search)
     else:
-        matching = candidates.filter(kreis=lead.kreis)
+        matching = selectors.partner_candidates(application=application, kreis=lead.kreis)
     shown = list(matching[: PARTNERS_SHOWN + 1])
     form = PartnerAddForm(
         data,
@@ -73,7 +70,7 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
             request, "applications/_partner_choice.html", {"application": application, **choice}
         )
     if request.method == "POST":
-        if not permissions.can_edit(request.user, application, section):
+        if not _may_edit(request, application, section):
             return _section_closed(request, application)
         if "remove_partner" in request.POST:
             return _remove_item(
@@ -108,7 +105,7 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
         _section_context(
             application,
             section,
-            partners=application.partners.select_related("municipality", "decided_by"),
+            partners=selectors.application_partners(application),
             result=eligibility_result,
             next_url=_next_section_url(application, section),
             **choice,
@@ -118,12 +115,7 @@ def partners(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def partner_respond(request: HttpRequest, partner_pk: int) -> HttpResponse:
-    partner = get_object_or_404(
-        ApplicationPartner.objects.select_related(
-            "application__round", "application__lead_municipality", "municipality"
-        ).filter(municipality__memberships__user=request.user),
-        pk=partner_pk,
-    )
+    partner = selectors.partner_request_get(user=request.user, pk=partner_pk)
     application = partner.application
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

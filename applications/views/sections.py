@@ -6,34 +6,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_get, member_municipality_ids
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..eligibility import check_eligibility
 from ..forms import (
     ResubmitForm,
     SectionForm,
 )
-from ..models import (
-    SECTION_FIELDS,
-    Application,
-    ApplicationPartner,
-    FundingRound,
-    PartnerStatus,
-    RoundParticipation,
-)
+from ..models import SECTION_FIELDS, PartnerStatus
 from ..progress import COMPLETE, section_states
 from ..workflow import Status
 from .common import (
     _editable_application,
     _frozen_redirect,
+    _may_edit,
     _next_section_url,
     _section_closed,
     _section_context,
@@ -47,43 +41,14 @@ from .common import (
 def application_list(request: HttpRequest) -> HttpResponse:
     """The status page: all applications of the user's municipalities and where to start."""
     user = request.user
-    applications = list(
-        Application.objects.visible_to(user)
-        .with_related()
-        .with_totals()
-        .order_by("-round__deadline", "lead_municipality__name")
-    )
-    municipalities = list(
-        Municipality.objects.filter(memberships__user=user).alphabetical()
-        if user.is_municipal_staff
-        else []
-    )
-    pending_partnerships = list(
-        ApplicationPartner.objects.filter(
-            municipality__in=municipalities, status=PartnerStatus.PENDING
-        ).select_related("application__lead_municipality", "application__round", "municipality")
-    )
-    now = timezone.now()
-    rounds = list(FundingRound.objects.filter(opens_at__lte=now, deadline__gte=now))
-    taking_part = {
-        (p.round_id, p.municipality_id)
-        for p in RoundParticipation.objects.filter(
-            round__in=rounds, municipality__in=municipalities
-        )
-    }
-    offers = [
-        {"round": r, "municipality": m}
-        for r in rounds
-        for m in municipalities
-        if (r.pk, m.pk) not in taking_part
-    ]
+    municipalities = selectors.applicant_municipalities(user=user)
     return render(
         request,
         "applications/application_list.html",
         {
-            "applications": applications,
-            "offers": offers,
-            "pending_partnerships": pending_partnerships,
+            "applications": list(selectors.application_list(user=user)),
+            "offers": selectors.round_offers(municipalities=municipalities),
+            "pending_partnerships": list(selectors.pending_partner_requests(user=user)),
             "municipalities": municipalities,
         },
     )
@@ -92,10 +57,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def eligibility(request: HttpRequest, round_pk: int, ags: str) -> HttpResponse:
     """ "May we apply?" with the figures used; POST starts the draft."""
-    round_ = get_object_or_404(FundingRound, pk=round_pk)
-    municipality = get_object_or_404(
-        Municipality.objects.filter(memberships__user=request.user), ags=ags
-    )
+    round_ = selectors.round_get(pk=round_pk)
+    municipality = member_municipality_get(user=request.user, ags=ags)
     result = check_eligibility(round=round_, municipality=municipality)
     if request.method == "POST":
         try:
@@ -119,8 +82,10 @@ def eligibility(request: HttpRequest, round_pk: int, ags: str) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
     user = request.user
-    is_lead = permissions.is_lead_staff(user, application)
-    partners = list(application.partners.select_related("municipality"))
+    member_ids = member_municipality_ids(user)
+    open_request = selectors.open_item_request(application)
+    is_lead = permissions.is_lead_staff(user, application, member_ids=member_ids)
+    partners = list(selectors.application_partners(application))
     context = {
         "application": application,
         "is_lead": is_lead,
@@ -128,13 +93,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_pending_partnerships": [
             p
             for p in partners
-            if p.status == PartnerStatus.PENDING and permissions.can_respond_as_partner(user, p)
+            if p.status == PartnerStatus.PENDING
+            and permissions.can_respond_as_partner(
+                user, p, member_ids=member_ids, open_request=open_request
+            )
         ],
-        "events": application.events.timeline_for(user).order_by("created_at", "pk"),
+        "events": selectors.application_timeline(application=application, user=user),
         "attachments": application.attachments.all(),
-        "item_request": application.open_item_request()
-        if application.status == Status.MISSING_ITEMS
-        else None,
+        "item_request": open_request,
     }
     if application.status == Status.DRAFT and is_lead:
         states = section_states(application)
@@ -155,7 +121,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     application = _editable_application(request, pk, section)
-    if not permissions.can_edit(request.user, application, section):
+    if not _may_edit(request, application, section):
         return _section_closed(request, application)
     stale = False
     if request.method == "POST":
@@ -195,34 +161,24 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = FundingRound.objects.prefetch_related(Prefetch("cost_categories")).order_by(
-        "-deadline"
-    )
     return render(
-        request, "applications/round_list.html", {"rounds": rounds, "now": timezone.now()}
+        request,
+        "applications/round_list.html",
+        {"rounds": selectors.round_list(), "now": timezone.now()},
     )
 
 
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One funding round: the call's text, its rules, and where to start an application."""
-    round_ = get_object_or_404(
-        FundingRound.objects.prefetch_related(Prefetch("cost_categories")), pk=pk
-    )
+    round_ = selectors.round_get(pk=pk)
     now = timezone.now()
     is_open = round_.opens_at <= now <= round_.deadline
     offers: list[Municipality] = []
     taking_part: list[Municipality] = []
     user = request.user
     if is_open and user.is_authenticated and user.is_municipal_staff:
-        mine = list(Municipality.objects.filter(memberships__user=user).order_by("name"))
-        in_round = set(
-            RoundParticipation.objects.filter(round=round_, municipality__in=mine).values_list(
-                "municipality_id", flat=True
-            )
-        )
-        offers = [m for m in mine if m.pk not in in_round]
-        taking_part = [m for m in mine if m.pk in in_round]
+        offers, taking_part = selectors.round_participation(user=user, round=round_)
     return render(
         request,
         "applications/round_detail.html",

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions, services
+from municipalities.selectors import member_municipality_ids
+
+from .. import permissions, selectors, services
 from ..eligibility import application_eligibility
 from ..forms import (
     ConfirmForm,
@@ -28,7 +30,9 @@ from .costs import _totals
 @login_required
 def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
-    is_lead = permissions.is_lead_staff(request.user, application)
+    is_lead = permissions.is_lead_staff(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    )
     if request.method == "POST":
         if not is_lead:
             raise PermissionDenied
@@ -56,8 +60,8 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
     errors = services.application_validate_for_submission(application)
     states = section_states(application, errors)
     eligibility_result = application_eligibility(application)
-    lines = application.cost_lines.select_related("category").order_by("position", "pk")
-    partners = application.partners.select_related("municipality")
+    lines = selectors.cost_lines_of(application)
+    partners = application.partners.all()  # prefetched with their municipalities
     attachments_ = application.attachments.all()
     totals = _totals(application)
     return render(
@@ -82,7 +86,10 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 {"href": s.url, "label": s.label, "message": m} for s in states for m in s.errors
             ],
             "result": eligibility_result,
-            "can_submit": Action.SUBMIT in permissions.available_actions(request.user, application),
+            "can_submit": Action.SUBMIT
+            in permissions.available_actions(
+                request.user, application, member_ids=member_municipality_ids(request.user)
+            ),
             "deadline_passed": timezone.now() > application.round.deadline,
         },
     )
@@ -91,7 +98,9 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
-    if not permissions.can_transition(request.user, application, Action.WITHDRAW):
+    if not permissions.can_transition(
+        request.user, application, Action.WITHDRAW, member_ids=member_municipality_ids(request.user)
+    ):
         messages.error(request, _("Dieser Antrag kann nicht zurückgezogen werden."))
         return redirect("applications:detail", pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)

@@ -7,22 +7,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import permissions, services
+from municipalities.selectors import member_municipality_ids
+
+from .. import permissions, selectors, services
 from ..forms import (
     AttachmentForm,
 )
 from ..models import (
-    Attachment,
     AttachmentKind,
     Section,
 )
 from .common import (
     _editable_application,
     _file_response,
+    _may_edit,
     _next_section_url,
     _section_closed,
     _section_context,
@@ -38,11 +40,11 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     max_mb = settings.WIR_UPLOAD_MAX_BYTES // (1024 * 1024)
     form = AttachmentForm(max_mb=max_mb)
     if request.method == "POST":
-        if not permissions.can_edit(request.user, application, section):
+        if not _may_edit(request, application, section):
             return _section_closed(request, application)
         if "remove_attachment" in request.POST:  # removing is confirmed on its own page
             raw = request.POST["remove_attachment"]
-            item = get_object_or_404(application.attachments, pk=int(raw) if raw.isdigit() else 0)
+            item = selectors.attachment_get(application=application, pk=raw)
             return redirect("applications:attachment_remove", pk, item.pk)
         form = AttachmentForm(request.POST, request.FILES, max_mb=max_mb)
         if form.is_valid():
@@ -75,7 +77,7 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
             application,
             section,
             form=form,
-            attachments=application.attachments.select_related("uploaded_by"),
+            attachments=selectors.attachments_with_uploader(application),
             required_kinds=required,
             next_url=_next_section_url(application, section),
         ),
@@ -88,8 +90,8 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     ``confirm`` removes it."""
     section = Section.ATTACHMENTS
     application = _editable_application(request, pk, section)
-    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
-    if not permissions.can_edit(request.user, application, section):
+    attachment = selectors.attachment_get(application=application, pk=attachment_pk)
+    if not _may_edit(request, application, section):
         return _section_closed(request, application)
     if request.method == "POST" and "confirm" in request.POST:
         try:
@@ -110,7 +112,12 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     application = _visible_application(request, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    if not permissions.can_download_attachment(request.user, attachment):
+    attachment = selectors.attachment_get(application=application, pk=attachment_pk)
+    if not permissions.can_download_attachment(
+        request.user,
+        attachment,
+        member_ids=member_municipality_ids(request.user),
+        partner_ids=selectors.partner_municipality_ids(application),
+    ):
         raise Http404
     return _file_response(attachment.file, attachment.original_name, attachment.content_type)

@@ -17,7 +17,7 @@ from .assignments import (
     assignments_distribute,
 )
 from .checks import formal_check_record, formal_check_start, note_add
-from .common import application_municipality_ids, member_municipality_ids
+from .common import application_municipality_ids
 from .decisions import application_mark_ready, decision_approve, decision_reject
 from .scoring import SCORE_QUANTUM, review_finalize, review_reopen, review_save, weighted_score
 
@@ -34,7 +34,6 @@ __all__ = [
     "decision_reject",
     "formal_check_record",
     "formal_check_start",
-    "member_municipality_ids",
     "note_add",
     "review_finalize",
     "review_reopen",

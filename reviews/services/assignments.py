@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from applications.models import (
 )
 from applications.services.base import event_row, lock_application, now_or
 from applications.workflow import ASSIGNABLE_STATUSES
+from municipalities.selectors import municipality_ids_by_member
 
 from .. import permissions
 from ..models import (
@@ -32,14 +33,13 @@ from .common import (
     application_municipality_ids,
     enqueue_task,
     internal_event,
-    member_municipality_ids,
     require_manager,
 )
 
 
 # Assignments ------------------------------------------------------------------------------------
 def _reviewer_problem(
-    reviewer, member_ids: set[int], application_ids: set[int], existing: Assignment | None
+    reviewer, member_ids: Collection[int], application_ids: set[int], existing: Assignment | None
 ) -> str | None:
     name = reviewer.get_full_name()
     if not (reviewer.is_active and reviewer.is_reviewer):
@@ -75,7 +75,7 @@ def assignment_create(
     )
     problem = _reviewer_problem(
         reviewer,
-        member_municipality_ids([reviewer.pk])[reviewer.pk],
+        municipality_ids_by_member([reviewer.pk])[reviewer.pk],
         application_municipality_ids(app),
         existing,
     )
@@ -170,7 +170,7 @@ def assignments_distribute(
             existing[app_id][reviewer_id] = status
         if status == AssignmentStatus.ACTIVE and reviewer_id in load:
             load[reviewer_id] += 1
-    members = member_municipality_ids([r.pk for r in reviewers])
+    members = municipality_ids_by_member([r.pk for r in reviewers])
 
     result = DistributionResult()
     to_reactivate: list[Assignment] = []

@@ -1,11 +1,11 @@
 """What the review services share: internal events, the manager check, tasks owed through the
-outbox, the municipalities behind an application and behind its reviewers."""
+outbox, the municipalities behind an application (those of its reviewers:
+``municipalities.selectors.municipality_ids_by_member``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,6 @@ from applications.models import (
 )
 from applications.services.base import record_event
 from core.outbox import outbox_enqueue
-from municipalities.models import Membership
 
 from .. import permissions
 
@@ -59,13 +58,3 @@ def application_municipality_ids(application: Application) -> set[int]:
         .values_list("municipality_id", flat=True)
     )
     return ids
-
-
-def member_municipality_ids(user_ids: Sequence[int]) -> dict[int, set[int]]:
-    """Municipalities each person is a member of (whatever their role)."""
-    result: dict[int, set[int]] = defaultdict(set)
-    for user_id, municipality_id in Membership.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "municipality_id"
-    ):
-        result[user_id].add(municipality_id)
-    return result

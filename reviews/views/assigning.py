@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from ..forms import (
     EndAssignmentForm,
     ReopenForm,
 )
-from ..models import Assignment, AssignmentStatus, Review
+from ..models import Assignment, AssignmentStatus
 from .common import _application_nav, manager_required
 
 
@@ -73,14 +73,9 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": form.cleaned_data["reviewer"].get_full_name()},
                 )
                 return redirect("reviews:assignments", pk)
-    all_assignments = list(
-        Assignment.objects.filter(application=application)
-        .select_related("reviewer", "assigned_by", "review")
-        .prefetch_related("review__scores")
-        .order_by("assigned_at", "pk")
-    )
+    all_assignments = selectors.application_assignments(application=application, with_scores=True)
     criteria = selectors.criteria_for(application.round_id)
-    stats = selectors.with_review_stats(Application.objects.filter(pk=application.pk)).get()
+    stats = selectors.application_review_stats(application)
     return render(
         request,
         "reviews/assignments.html",
@@ -108,9 +103,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assignment_for(request, pk: int, assignment_pk: int) -> tuple[Application, Assignment]:
     application = selectors.rp_application_get(user=request.user, pk=pk)
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("reviewer"), pk=assignment_pk, application=application
-    )
+    assignment = selectors.application_assignment_get(application=application, pk=assignment_pk)
     return application, assignment
 
 
@@ -164,7 +157,7 @@ def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRes
 @manager_required
 def review_reopen(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     application, assignment = _assignment_for(request, pk, assignment_pk)
-    review = get_object_or_404(Review, assignment=assignment)
+    review = selectors.assignment_review_get(assignment)
     if not permissions.can_reopen(request.user, review, application):
         messages.error(request, _("Diese Bewertung kann nicht wieder geöffnet werden."))
         return redirect("reviews:assignments", pk)

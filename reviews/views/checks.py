@@ -16,15 +16,17 @@ from applications.models import (
     EventAction,
     PartnerStatus,
 )
+from applications.selectors import attachments_by_kind
 from applications.snapshots import resubmissions
 from applications.workflow import Action, Status
+from municipalities.selectors import member_municipality_ids
 
 from .. import selectors, services
 from ..forms import (
     FormalCheckForm,
     NoteForm,
 )
-from ..models import CHECKLIST, CheckOutcome, FormalCheck
+from ..models import CHECKLIST, CheckOutcome
 from .common import (
     _application_nav,
     _content_context,
@@ -95,17 +97,15 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Item 3: the checklist with notes; passed, or a Nachforderung."""
     application = selectors.rp_application_get(user=request.user, pk=pk)
-    history = list(
-        FormalCheck.objects.filter(application=application)
-        .select_related("checked_by", "item_request")
-        .order_by("-checked_at", "-pk")
-    )
+    history = selectors.formal_checks_of(application)
     last = history[0] if history else None
     initial = {name: getattr(last, name) for name in CHECKLIST} if last is not None else {}
     form = FormalCheckForm(request.POST if request.method == "POST" else None, initial=initial)
     # What the workflow table allows this person now: start the check, or record its outcome
     # (passed, or a Nachforderung).
-    actions = workflow_permissions.available_actions(request.user, application)
+    actions = workflow_permissions.available_actions(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    )
     can_record = Action.PASS_CHECK in actions or Action.REQUEST_ITEMS in actions
     if request.method == "POST":
         if not can_record:
@@ -161,7 +161,7 @@ def formal_check(request: HttpRequest, pk: int) -> HttpResponse:
                     if p.status != PartnerStatus.DECLINED
                 ],
             ),
-            "attachments": list(application.attachments.order_by("kind", "uploaded_at")),
+            "attachments": attachments_by_kind(application),
             "resubmissions": resubmissions(application),
         },
     )

@@ -17,6 +17,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.progress import SECTION_ORDER, section_answers
+from applications.selectors import attachments_by_kind, cost_lines_of
 
 from .. import permissions
 
@@ -85,7 +86,7 @@ def _application_nav(application, user, current: str) -> list[dict]:
 
 def _content_context(application: Application, *, attachment_url: str) -> dict:
     """The application's sections, partners, cost plan and attachments, read-only."""
-    lines = list(application.cost_lines.select_related("category").order_by("position", "pk"))
+    lines = list(cost_lines_of(application))
     return {
         "answers": section_answers(application),
         "partners": [p for p in application.partners.all() if p.status != PartnerStatus.DECLINED],
@@ -98,7 +99,7 @@ def _content_context(application: Application, *, attachment_url: str) -> dict:
             "financing_gap": application.financing_gap,
             "max_grant": application.round.max_grant,
         },
-        "attachments": list(application.attachments.order_by("kind", "uploaded_at", "pk")),
+        "attachments": attachments_by_kind(application),
         "attachment_url": attachment_url,
         "section_order": SECTION_ORDER,
     }

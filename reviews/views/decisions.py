@@ -10,10 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import permissions as workflow_permissions
-from applications.models import (
-    Application,
-)
 from applications.workflow import Action
+from municipalities.selectors import member_municipality_ids
 
 from .. import selectors, services
 from ..forms import (
@@ -32,7 +30,9 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     plan); only its POST with ``confirm`` decides. The letter follows from a Celery task."""
     application = selectors.rp_application_get(user=request.user, pk=pk)
     # What the workflow table allows this person now (the buttons shown).
-    actions = workflow_permissions.available_actions(request.user, application)
+    actions = workflow_permissions.available_actions(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    )
     can_approve = Action.APPROVE in actions
     can_reject = Action.REJECT in actions
     approve_form = ApproveForm(
@@ -84,7 +84,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reviews:decision", pk)
         elif "approve" not in request.POST and "reject" not in request.POST:
             messages.error(request, _("Bitte wählen Sie „Bewilligen“ oder „Ablehnen“."))
-    stats = selectors.with_review_stats(Application.objects.filter(pk=application.pk)).get()
+    stats = selectors.application_review_stats(application)
     return render(
         request,
         "reviews/decision.html",

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from applications.models import (
-    Application,
-    ApplicationPartner,
-    Attachment,
-    PartnerStatus,
-)
+from applications.selectors import attachment_get, partners_not_declined
 
 from .. import permissions, selectors, services
 from ..forms import (
     DeclarationForm,
     ReviewForm,
 )
-from ..models import Review
 from .common import _content_context, reviewer_required
 
 
@@ -34,12 +27,6 @@ def jury_list(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/jury_list.html",
         {"assignments": selectors.reviewer_assignments(user=request.user)},
-    )
-
-
-def _partners_of(application: Application) -> list[ApplicationPartner]:
-    return list(
-        application.partners.exclude(status=PartnerStatus.DECLINED).select_related("municipality")
     )
 
 
@@ -73,7 +60,11 @@ def jury_declare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/jury_declare.html",
-        {"application": application, "partners": _partners_of(application), "form": form},
+        {
+            "application": application,
+            "partners": partners_not_declined(application),
+            "form": form,
+        },
     )
 
 
@@ -85,15 +76,8 @@ def jury_review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reviews:jury_declare", pk)
     if not permissions.can_see_content(request.user, assignment):
         raise Http404
-    application = get_object_or_404(
-        Application.objects.with_related()
-        .with_totals()
-        .prefetch_related(
-            Prefetch("partners", queryset=ApplicationPartner.objects.select_related("municipality"))
-        ),
-        pk=assignment.application_id,
-    )
-    review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    application = selectors.reviewer_application_get(assignment)
+    review = selectors.assignment_review(assignment)
     criteria = selectors.criteria_for(application.round_id)
     scores = selectors.scores_by_criterion(review)
     editable = permissions.can_edit_review(request.user, assignment, application, review)
@@ -154,7 +138,7 @@ def jury_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRe
     assignment = selectors.reviewer_assignment_get(user=request.user, application_pk=pk)
     if not permissions.can_see_content(request.user, assignment):
         raise Http404
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, application_id=pk)
+    attachment = attachment_get(application=assignment.application, pk=attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

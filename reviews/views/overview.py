@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from applications.workflow import ASSIGNABLE_STATUSES, LODGED_STATUSES, statuses_in
+from applications.workflow import LODGED_STATUSES, statuses_in
 
 from .. import exports, permissions, selectors, services
 from ..forms import (
@@ -164,11 +164,7 @@ def bulk_assign(request: HttpRequest, round_pk: int) -> HttpResponse:
                     % {"ref": app.reference, "n": missing},
                 )
             return redirect("reviews:overview", round_.pk)
-    in_review = (
-        selectors.rp_applications(user=request.user)
-        .filter(round=round_, status__in=ASSIGNABLE_STATUSES)
-        .count()
-    )
+    in_review = selectors.assignable_count(user=request.user, round=round_)
     return render(
         request,
         "reviews/bulk_assign.html",

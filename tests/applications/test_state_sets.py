@@ -34,6 +34,7 @@ from applications.workflow import (
     Action,
     Status,
 )
+from municipalities.selectors import member_municipality_ids
 from tests.factories import (
     AdminFactory,
     ApplicationFactory,
@@ -181,7 +182,11 @@ def test_can_tag_answers_as_the_table_does_for_each_role(status):
             if (t := TRANSITIONS.get((status, a))) is not None and role in t.roles
         ]
         assert render_can(application, people[kind]) == expected, kind
-        assert permissions.available_actions(people[kind], application) == expected, kind
+        member_ids = member_municipality_ids(people[kind])
+        assert (
+            permissions.available_actions(people[kind], application, member_ids=member_ids)
+            == expected
+        ), kind
 
 
 def test_can_tag_refuses_an_unknown_action():

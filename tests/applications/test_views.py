@@ -437,52 +437,6 @@ def test_anonymous_is_sent_to_login(client, draft):
     assert response.status_code == 302 and "/konto/anmelden/" in response.url
 
 
-# Query counts ---------------------------------------------------------------------------------
-
-
-def _count_queries(client, url, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-@pytest.mark.parametrize(
-    "name", ["list", "detail", "check", "cost_plan", "attachments", "partners"]
-)
-def test_query_count_does_not_grow_with_content(client, staff, town, name):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def measure(application):
-        url = (
-            reverse("applications:list")
-            if name == "list"
-            else reverse(f"applications:{name}", args=[application.pk])
-        )
-        login(client, staff)
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    small = ApplicationFactory(lead_municipality=town, complete=True)
-    few = measure(small)
-    big = ApplicationFactory(lead_municipality=MunicipalityFactory(), complete=True)
-    staff.memberships.create(municipality=big.lead_municipality)
-    category = big.round.cost_categories.first()
-    for i in range(12):
-        CostLine.objects.create(
-            application=big, category=category, description=f"Posten {i}", amount=10,
-            budget_year=2027, position=i + 10,
-        )  # fmt: skip
-    for _ in range(8):  # more applications for the list page
-        ApplicationFactory(lead_municipality=big.lead_municipality, complete=True)
-    many = measure(big)
-    assert many == few, f"{name}: {few} queries with little content, {many} with much"
-
-
 # Joint applications -----------------------------------------------------------------------------
 
 

@@ -242,21 +242,6 @@ def test_status_partial_polls_while_open_and_offers_the_download_when_done(
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.7")
 
 
-def test_job_list_query_count_does_not_grow(
-    client, bundle_round, officer, django_assert_max_num_queries
-):
-    login_verified(client, officer)
-    for _ in range(3):
-        BundleJob.objects.create(round=bundle_round, requested_by=officer)
-    with django_assert_max_num_queries(12) as few:
-        client.get(reverse("documents:bundles"))
-    for _ in range(10):
-        BundleJob.objects.create(round=bundle_round, requested_by=officer)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("documents:bundles"))
-    assert response.content.decode().count("wir-bundle-job") == 13
-
-
 def test_nav_item_only_for_rp(client, bundle_round, officer):
     login_verified(client, officer)
     assert reverse("documents:bundles") in client.get(reverse("home")).content.decode()

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Role, User
 from accounts.services import REGISTRATION_SALT, hash_token
-from tests.accounts.factories import (
+from tests.accounts.factories import login_verified
+from tests.factories import (
     AdminFactory,
     CaseOfficerFactory,
     JoinRequestFactory,
     MunicipalityFactory,
     ReviewerFactory,
-    login_verified,
     staff_for,
 )
 

@@ -223,10 +223,6 @@ from .bundle_rows import BUNDLE_ROWS  # noqa: E402 - needs Entry and the roles a
 
 MATRIX.update(BUNDLE_ROWS)
 
-# URL names that exist but whose rows are still to be written, with the reason. The matrix
-# test skips them (visibly); every other URL without a row fails.
-PENDING: dict[str, str] = {}
-
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})
 
