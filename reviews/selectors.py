@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -42,6 +43,7 @@ from applications.models import (
     Application,
     ApplicationEvent,
     ApplicationPartner,
+    ApplicationQuerySet,
     FundingRound,
     PartnerStatus,
 )
@@ -84,7 +86,7 @@ def with_combined_population(qs: QuerySet[Application]) -> QuerySet[Application]
     )
 
 
-def rp_applications(*, user) -> QuerySet[Application]:
+def rp_applications(*, user) -> ApplicationQuerySet:
     """Submitted applications for case officers and admins; nothing for anybody else."""
     if not permissions.can_use_rp_pages(user):
         return Application.objects.none()
@@ -143,7 +145,7 @@ def _aggregate(qs, expression, output_field):
     )
 
 
-def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Application]:
+def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Any]:
     """Annotates ``final_reviews``, ``mean_score``, ``min_score``, ``max_score``, ``spread``,
     ``flagged`` (spread above the round's threshold), ``is_joint``, ``combined_population``
     (lead and partners) and ``conflicts`` (declared biases), each as one correlated subquery,
@@ -309,10 +311,10 @@ def filter_choices(*, user, round: FundingRound) -> dict[str, list[str]]:
         .values_list("lead_municipality__regierungsbezirk", "lead_municipality__kreis")
         .distinct()
     )
-    rows = list(rows)
+    pairs = list(rows)
     return {
-        "regierungsbezirke": sorted({rb for rb, _ in rows if rb}),
-        "kreise": sorted({k for _, k in rows if k}),
+        "regierungsbezirke": sorted({rb for rb, _ in pairs if rb}),
+        "kreise": sorted({k for _, k in pairs if k}),
     }
 
 
