@@ -6,8 +6,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextInputHygieneMixin
 from municipalities.models import Municipality
-from wir_portal.forms import TextInputHygieneMixin
 
 from .models import Role, User
 

@@ -30,7 +30,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if proxies > 0:
         forwarded = [
             part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for part in request.headers.get("x-forwarded-for", "").split(",")
             if part.strip()
         ]
         if forwarded:

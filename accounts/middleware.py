@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from core.auth import is_verified
+
 from .permissions import requires_two_factor
 from .selectors import has_two_factor
 
@@ -84,13 +86,6 @@ class SessionIdleTimeoutMiddleware:
 
 def _is_static(path: str) -> bool:
     return path.startswith(settings.STATIC_URL)
-
-
-def is_verified(user) -> bool:
-    """Whether this session has passed the second factor (django-otp's OTPMiddleware adds
-    ``is_verified``; a user object fresh from ``login()`` has not)."""
-    check = getattr(user, "is_verified", None)
-    return bool(check and check())
 
 
 def two_factor_pending(user) -> bool:

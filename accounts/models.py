@@ -55,9 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     full_name = models.CharField(_("Name"), max_length=200, blank=True)
-    role = models.CharField(
-        _("Rolle"), max_length=32, choices=Role.choices, default=Role.MUNICIPAL_STAFF
-    )
+    role = models.CharField(_("Rolle"), max_length=32, choices=Role, default=Role.MUNICIPAL_STAFF)
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(
         _("Zugang zur Django-Administration"),
@@ -127,7 +125,7 @@ class Invitation(models.Model):
     ``expires_at``."""
 
     email = models.EmailField(_("E-Mail-Adresse"))
-    role = models.CharField(_("Rolle"), max_length=32, choices=Role.choices)
+    role = models.CharField(_("Rolle"), max_length=32, choices=Role)
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         on_delete=models.PROTECT,
@@ -204,7 +202,7 @@ class JoinRequest(models.Model):
     status = models.CharField(
         _("Status"),
         max_length=16,
-        choices=JoinRequestStatus.choices,
+        choices=JoinRequestStatus,
         default=JoinRequestStatus.PENDING,
     )
     created_at = models.DateTimeField(_("gestellt am"), default=timezone.now)
@@ -264,7 +262,7 @@ class LoginEvent(models.Model):
         verbose_name=_("Person"),
     )
     email = models.CharField(_("angegebene E-Mail-Adresse"), max_length=254, blank=True)
-    kind = models.CharField(_("Art"), max_length=16, choices=LoginEventKind.choices)
+    kind = models.CharField(_("Art"), max_length=16, choices=LoginEventKind)
     ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
     user_agent = models.CharField(_("Browser"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)

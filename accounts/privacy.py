@@ -17,6 +17,10 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .selectors import join_requests_of, login_events_of, memberships_of
 
 Exporter = Callable[[Any], Any]
 _exporters: dict[str, Exporter] = {}
@@ -54,11 +58,6 @@ def export_user_data_json(user) -> str:
 
 @register_exporter("konto")
 def export_account(user) -> dict:
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .selectors import join_requests_of, login_events_of, memberships_of
-
     return {
         "e_mail": user.email,
         "name": user.full_name,

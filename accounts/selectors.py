@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from municipalities.models import Membership
+from municipalities.selectors import member_municipality_ids
 
 from .models import Invitation, JoinRequest, JoinRequestStatus, LoginEvent, User
 
 RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
-
-
-def member_municipality_ids(user: User) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    return frozenset(Membership.objects.filter(user=user).values_list("municipality_id", flat=True))
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -34,8 +30,18 @@ def join_requests_decidable_by(user: User) -> QuerySet[JoinRequest]:
     if not (user.is_authenticated and user.is_active):
         return qs.none()
     if not user.is_portal_admin:
-        qs = qs.filter(municipality__memberships__user=user)
+        qs = qs.filter(municipality_id__in=member_municipality_ids(user))
     return qs.select_related("user", "municipality").order_by("created_at")
+
+
+def join_request_get(pk: int) -> JoinRequest:
+    """One join request with its person and municipality, or 404 (the caller authorises)."""
+    return get_object_or_404(JoinRequest.objects.select_related("user", "municipality"), pk=pk)
+
+
+def membership_get(pk: int) -> Membership:
+    """One membership with its municipality, or 404 (the caller authorises)."""
+    return get_object_or_404(Membership.objects.select_related("municipality"), pk=pk)
 
 
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
@@ -57,6 +63,11 @@ def totp_device_of(user: User, *, confirmed: bool | None = True) -> TOTPDevice |
 
 def recovery_device_of(user: User) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+
+
+def recovery_codes_left(device: StaticDevice | None) -> int:
+    """Unused recovery codes on ``device`` (0 without one)."""
+    return device.token_set.count() if device is not None else 0
 
 
 def has_two_factor(user: User) -> bool:

@@ -9,24 +9,25 @@ import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import timedelta
+from ipaddress import ip_address
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.mail import mail_once, mail_send
 from core.outbox import outbox_enqueue
 from municipalities.models import Membership, Municipality
+from municipalities.selectors import member_municipality_ids
 
 from . import permissions
 from .lockout import client_ip
@@ -40,7 +41,7 @@ from .models import (
     Role,
     User,
 )
-from .selectors import RECOVERY_DEVICE_NAME, member_municipality_ids
+from .selectors import RECOVERY_DEVICE_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +61,7 @@ class InvalidLink(Exception):
 
 
 def _send(*, to: str, template: str, context: dict) -> None:
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    mail_send(template=f"accounts/email/{template}", context=context, to=[to])
 
 
 def hash_token(token: str) -> str:
@@ -76,11 +75,9 @@ def login_event_record(
     *, kind: str, request: HttpRequest | None, user: User | None = None, email: str = ""
 ) -> LoginEvent:
     """Records a login-related event. ``email`` is what was typed; a password never is."""
-    user_agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+    user_agent = request.headers.get("user-agent", "") if request is not None else ""
     ip = client_ip(request)
     try:
-        from ipaddress import ip_address
-
         ip = str(ip_address(ip)) if ip else None
     except ValueError:
         ip = None
@@ -330,7 +327,8 @@ def join_request_decide(*, join_request: JoinRequest, actor: User, approve: bool
 
 
 def join_request_decided_mail_send(*, join_request_id: int) -> None:
-    """Tells the person how their request to join a municipality was decided (the task)."""
+    """Tells the person how their request to join a municipality was decided (the task),
+    once however often it runs."""
     join_request = (
         JoinRequest.objects.select_related("user", "municipality")
         .filter(pk=join_request_id)
@@ -341,14 +339,16 @@ def join_request_decided_mail_send(*, join_request_id: int) -> None:
     requester = join_request.user
     if not requester.is_active or requester.anonymised_at:
         return
-    _send(
-        to=requester.email,
-        template="join_request_decided",
-        context={
-            "join_request": join_request,
-            "approved": join_request.status == JoinRequestStatus.APPROVED,
-        },
-    )
+    with mail_once(f"accounts.join_request_decided:{join_request.pk}") as owed:
+        if owed:
+            _send(
+                to=requester.email,
+                template="join_request_decided",
+                context={
+                    "join_request": join_request,
+                    "approved": join_request.status == JoinRequestStatus.APPROVED,
+                },
+            )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ only record, they decide nothing."""
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .models import LoginEventKind
+from .models import LoginEventKind, User
 from .services import login_event_record
 
 
@@ -24,8 +24,6 @@ def record_logout(sender, request, user, **kwargs):
 def record_login_failed(sender, credentials, request=None, **kwargs):
     # ``credentials`` is already cleansed by Django (the password is masked); only the name
     # that was typed is kept.
-    from .models import User
-
     email = str(credentials.get("username") or credentials.get("email") or "")[:254]
     user = User.objects.filter(email__iexact=email).first() if email else None
     login_event_record(kind=LoginEventKind.LOGIN_FAILED, request=request, user=user, email=email)

@@ -22,7 +22,7 @@ from django.http import (
     HttpResponseBadRequest,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -32,7 +32,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from municipalities.models import Membership
+from municipalities.selectors import member_municipality_ids
 
 from . import permissions, selectors, services
 from .forms import (
@@ -52,7 +52,6 @@ from .middleware import (
     two_factor_pending,
     two_factor_redirect_url,
 )
-from .models import JoinRequest
 from .privacy import export_user_data_json
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -143,7 +142,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if result.device is not None:
             otp_login(request, result.device)
             if result.device.__class__.__name__ == "StaticDevice":
-                left = result.device.token_set.count()
+                left = selectors.recovery_codes_left(result.device)
                 messages.warning(
                     request,
                     _(
@@ -257,7 +256,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         {
             "has_app": selectors.has_two_factor(user),
             "required": permissions.requires_two_factor(user),
-            "recovery_left": device.token_set.count() if device else 0,
+            "recovery_left": selectors.recovery_codes_left(device),
         },
     )
 
@@ -281,7 +280,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         "accounts/recovery_codes.html",
         {
             "codes": codes,
-            "recovery_left": device.token_set.count() if device else 0,
+            "recovery_left": selectors.recovery_codes_left(device),
             "next": _safe_next(request, ""),
         },
     )
@@ -484,9 +483,9 @@ def join_request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    join_request = get_object_or_404(JoinRequest, pk=pk)
+    join_request = selectors.join_request_get(pk)
     if not permissions.can_decide_join_request(
-        request.user, join_request, selectors.member_municipality_ids(request.user)
+        request.user, join_request, member_municipality_ids(request.user)
     ):
         raise Http404  # not revealing whether the request exists
     decision = request.POST.get("decision")
@@ -507,7 +506,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("municipality"), pk=pk)
+    membership = selectors.membership_get(pk)
     if not permissions.can_leave_membership(request.user, membership):
         raise Http404
     services.membership_leave(membership=membership, user=request.user)

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from wir_portal.forms import GermanNumbersAdminMixin
+from core.forms import GermanNumbersAdminMixin
 
 from .models import (
     ROUND_RULE_FIELDS,
@@ -24,7 +24,6 @@ from .models import (
     CostCategory,
     CostLine,
     FundingRound,
-    GeneratedDocument,
     ItemRequest,
     RoundParticipation,
 )
@@ -256,12 +255,6 @@ class AttachmentInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
-class DocumentInline(_ReadOnlyInline):
-    model = GeneratedDocument
-    fields = ["kind", "version", "filename", "size", "sha256", "created_at"]
-    readonly_fields = fields
-
-
 class ItemRequestInline(_ReadOnlyInline):
     model = ItemRequest
     fields = ["created_at", "sections", "message", "due_date", "created_by", "resolved_at"]
@@ -280,7 +273,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         CostLineInline,
         AttachmentInline,
         ItemRequestInline,
-        DocumentInline,
         EventInline,
     ]
 
@@ -303,7 +295,7 @@ class RoundParticipationAdmin(admin.ModelAdmin):
     list_display = ["round", "municipality", "role", "application", "created_at"]
     list_filter = ["round", "role"]
     search_fields = ["municipality__name", "municipality__ags", "application__reference"]
-    list_select_related = ["round", "municipality", "application"]
+    list_select_related = ["round", "municipality", "application__lead_municipality"]
 
     def has_add_permission(self, request):
         return False
@@ -320,7 +312,7 @@ class ApplicationEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "application", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", "internal"]
     search_fields = ["application__reference", "message"]
-    list_select_related = ["application", "actor"]
+    list_select_related = ["application__lead_municipality", "actor"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

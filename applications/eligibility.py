@@ -12,36 +12,27 @@ the lower bound; it is allowed).
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import de_date, de_number
 from municipalities.models import Municipality, MunicipalityKind
-from wir_portal.formatting import format_money, format_number
+
+from .models import (
+    ROUND_RULE_FIELDS,
+    FundingRound,
+    ParticipationRole,
+    PartnerStatus,
+    RoundParticipation,
+)
 
 HESSEN_LAND_PREFIX = "06"
-
-
-# German formatting, independent of the active language ------------------------------------------
-def de_number(value: int) -> str:
-    """9852 -> '9.852'."""
-    return format_number(int(value), lang="de")
-
-
-def de_amount(value: Decimal | int | float) -> str:
-    """20000 -> '20.000,00 €'."""
-    return format_money(value, lang="de").replace("\u00a0", " ")
-
-
-def de_date(value: dt.date | dt.datetime) -> str:
-    return value.strftime("%d.%m.%Y")
 
 
 def municipality_label(municipality: Municipality) -> str:
@@ -117,8 +108,6 @@ class EligibilityResult:
 # Checks -----------------------------------------------------------------------------------
 def _participation_text(round_, municipality: Municipality, exclude_application_id) -> str | None:
     """Why ``municipality`` is already taken in ``round_``, or None."""
-    from .models import ParticipationRole, RoundParticipation
-
     qs = RoundParticipation.objects.filter(round=round_, municipality=municipality)
     if exclude_application_id is not None:
         qs = qs.exclude(application_id=exclude_application_id)
@@ -374,8 +363,6 @@ def freeze_figures(round_, municipalities: Iterable[Municipality], previous=None
 
     ``previous``: the snapshot of an earlier submission (answer to a Nachforderung): its rules
     and figures are kept; only municipalities added since are taken from the register now."""
-    from .models import ROUND_RULE_FIELDS
-
     previous = previous or {}
     rules = previous.get("round") or {name: getattr(round_, name) for name in ROUND_RULE_FIELDS}
     figures = dict(previous.get("municipalities") or {})
@@ -391,8 +378,6 @@ def freeze_figures(round_, municipalities: Iterable[Municipality], previous=None
 def frozen_round(application):
     """The round with the rules ``application`` was submitted under (an unsaved copy), or the
     round itself for a draft."""
-    from .models import ROUND_RULE_FIELDS, FundingRound
-
     rules = (application.submission_rules or {}).get("round")
     round_ = application.round
     if not rules:
@@ -423,8 +408,6 @@ def application_eligibility(application, partners: Iterable[Municipality] | None
     """The eligibility of ``application`` as its pages show it: a draft with today's rules and
     register figures, a submitted application with those frozen at its submission.
     ``partners``: the partner municipalities (not declined); read from the database if None."""
-    from .models import PartnerStatus
-
     if partners is None:
         partners = [
             p.municipality

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .eligibility import de_amount
+from core.formatting import de_amount
 
 CENT = Decimal("0.01")
 

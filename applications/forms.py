@@ -13,13 +13,9 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import de_number
+from core.forms import GermanDecimalField, KernFormMixin, TextInputHygieneMixin
 from municipalities.models import Municipality
-from wir_portal.forms import (
-    GermanDecimalField,
-    KernFormMixin,
-    TextInputHygieneMixin,
-    format_decimal_de,
-)
 
 from .models import SECTION_FIELDS, Application, AttachmentKind, Section
 
@@ -235,7 +231,7 @@ def partner_label(municipality: Municipality) -> str:
     return _("%(name)s (%(kreis)s, %(population)s Einwohnerinnen und Einwohner)") % {
         "name": municipality.name,
         "kreis": kreis_label(municipality.kreis),
-        "population": format_decimal_de(municipality.population),
+        "population": de_number(municipality.population),
     }
 
 

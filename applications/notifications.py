@@ -1,23 +1,35 @@
 """E-mails to municipal staff about an application. Called after the transaction commits, so
-nobody is told about something that was rolled back."""
+nobody is told about something that was rolled back; each is sent once (``core.mail``), so
+the tasks that call them may run twice."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Role
+from core.mail import mail_once, mail_send
 
-from .models import ApplicationEvent, ApplicationPartner, ItemRequest
+from .models import Application, ApplicationEvent, ApplicationPartner, ItemRequest
 
 
 def staff_emails(municipality) -> list[str]:
     return sorted(
         municipality.memberships.filter(user__is_active=True).values_list("user__email", flat=True)
     )
+
+
+def receipt_recipients(application: Application) -> list[str]:
+    """Who hears about an application as its applicant (the receipt, a Nachforderung, the
+    decision): the contact person and the lead municipality's staff."""
+    emails = {application.contact_email} if application.contact_email else set()
+    emails.update(
+        application.lead_municipality.memberships.filter(user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    return sorted(e for e in emails if e)
 
 
 def notify_partner_added(partner_id: int) -> None:
@@ -39,9 +51,14 @@ def notify_partner_added(partner_id: int) -> None:
         "application": partner.application,
         "url": settings.WIR_SITE_URL + reverse("applications:partner_respond", args=[partner.pk]),
     }
-    subject = render_to_string("applications/email/partner_request_subject.txt", context).strip()
-    body = render_to_string("applications/email/partner_request.txt", context)
-    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    with mail_once(f"applications.partner_request:{partner.pk}") as owed:
+        if owed:
+            mail_send(
+                template="applications/email/partner_request",
+                context=context,
+                to=recipients,
+                separately=True,
+            )
 
 
 def resubmission_recipients(event: ApplicationEvent) -> list[str]:
@@ -88,7 +105,11 @@ def notify_resubmission(event_id: int) -> None:
         + reverse("reviews:detail", args=[application.pk])
         + "#nachreichungen",
     }
-    subject = render_to_string("applications/email/resubmission_subject.txt", context)
-    body = render_to_string("applications/email/resubmission.txt", context)
-    subject = " ".join(subject.split())
-    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    with mail_once(f"applications.resubmission:{event.pk}") as owed:
+        if owed:
+            mail_send(
+                template="applications/email/resubmission",
+                context=context,
+                to=recipients,
+                separately=True,
+            )

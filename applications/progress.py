@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wir_portal.formatting import format_iban
+from core.formatting import format_iban
 
 from .models import SECTION_FIELDS, SECTION_ORDER, Application, Section
 from .services import application_validate_for_submission, section_of

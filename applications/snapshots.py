@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .eligibility import de_amount, de_date
+from core.formatting import de_amount, de_date
+
 from .models import (
     FINANCING_FIELDS,
     SECTION_FIELDS,

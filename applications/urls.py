@@ -47,17 +47,5 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
-    path("<int:pk>/dokumente/", views.document_status, name="documents"),
-    path("<int:pk>/dokumente/<str:kind>.pdf", views.document_download, name="document"),
     path("partnerschaft/<int:partner_pk>/", views.partner_respond, name="partner_respond"),
-]
-
-# PDF bundles of a round for RP Darmstadt (bundle_views.py)
-from . import bundle_views  # noqa: E402
-
-urlpatterns += [
-    path("buendel/", bundle_views.bundle_list, name="bundles"),
-    path("buendel/neu/<int:round_pk>/", bundle_views.bundle_request, name="bundle_request"),
-    path("buendel/<int:pk>/", bundle_views.bundle_status, name="bundle_status"),
-    path("buendel/<int:pk>/download/", bundle_views.bundle_download, name="bundle_download"),
 ]

@@ -1,8 +1,11 @@
 """The life of an application as data: one table of (state, action) -> (target state, roles).
 
 Only ``applications.services.application_transition`` reads this table to change a status;
-nothing else assigns ``Application.status``. Views ask ``permissions.available_actions`` which
-buttons to show, and that reads the same table.
+nothing else assigns ``Application.status``. Views ask ``permissions.available_actions`` (and
+templates the ``can`` tag) which buttons to show, and that reads the same table. Which statuses
+belong together (editable, in scoring, decided, ...) are the named state sets below: outside
+this module and the migrations no code spells a status as a string or lists statuses itself
+(tests/applications/test_state_sets.py checks it).
 """
 
 from __future__ import annotations
@@ -95,11 +98,55 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     ),
 }
 
+# Named state sets ------------------------------------------------------------------------------
+# Every question "is the application in one of these statuses?" outside this module asks one of
+# these sets (or ``in_state``), so a new status is placed once, here. Tests check how they
+# partition the statuses.
+
 # Statuses in which the applicant may change content at all (missing_items only for the
 # sections named in the open item request).
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.MISSING_ITEMS})
 # Statuses after a decision or withdrawal: nothing happens any more.
 FINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN})
+# Statuses in which something may still happen. OPEN and FINAL partition the statuses.
+OPEN_STATUSES = frozenset(Status) - FINAL_STATUSES
+# Decided by the RP (a withdrawal is final, but not a decision): a decision letter exists.
+DECIDED_STATUSES = frozenset({Status.APPROVED, Status.REJECTED})
+# A grant was approved (the amount, the approved financing plan and the Zuwendungsbescheid).
+GRANTED_STATUSES = frozenset({Status.APPROVED})
+# Lodged with the RP: every status after the first submission, i.e. all but the draft. RP staff
+# see these applications; rounds count them as submitted.
+LODGED_STATUSES = frozenset(Status) - {Status.DRAFT}
+# Lodged and not yet final: the work on the RP's desk.
+PENDING_STATUSES = LODGED_STATUSES & OPEN_STATUSES
+# Lodged and not withdrawn: what a bundle (Antragsmappe) of a round may contain.
+BUNDLEABLE_STATUSES = LODGED_STATUSES - {Status.WITHDRAWN}
+# Where the formal check happens (before it starts, and while it runs).
+CHECK_STATUSES = frozenset({Status.SUBMITTED, Status.IN_CHECK})
+# Reviewers may be assigned while the jury scores ...
+ASSIGNABLE_STATUSES = frozenset({Status.IN_REVIEW})
+# ... and may score until the decision.
+SCORING_STATUSES = frozenset({Status.IN_REVIEW, Status.READY_FOR_DECISION})
+# In the ranking of a round: checked, and neither withdrawn nor rejected.
+RANKED_STATUSES = frozenset({Status.IN_REVIEW, Status.READY_FOR_DECISION, Status.APPROVED})
+
+# The sets by the names templates use (``application|in_state:"granted"``). The names are not
+# status values, so a template never compares with a raw status.
+STATE_SETS: dict[str, frozenset[str]] = {
+    "editable": EDITABLE_STATUSES,
+    "final": FINAL_STATUSES,
+    "open": OPEN_STATUSES,
+    "decided": DECIDED_STATUSES,
+    "granted": GRANTED_STATUSES,
+    "lodged": LODGED_STATUSES,
+    "pending": PENDING_STATUSES,
+    "bundleable": BUNDLEABLE_STATUSES,
+    "checking": CHECK_STATUSES,
+    "assignable": ASSIGNABLE_STATUSES,
+    "scoring": SCORING_STATUSES,
+    "ranked": RANKED_STATUSES,
+}
+
 # Actions whose message is the reason and therefore required.
 MESSAGE_REQUIRED = frozenset({Action.REQUEST_ITEMS, Action.REJECT})
 
@@ -118,6 +165,19 @@ def get_transition(status: str, action: str) -> Transition | None:
 def actions_from(status: str) -> list[Transition]:
     """The transitions leaving ``status``, in the order of ``Action``."""
     return [t for a in Action.values if (t := TRANSITIONS.get((status, a)))]
+
+
+def in_state(status: str, name: str) -> bool:
+    """Is ``status`` in the state set called ``name`` (a key of ``STATE_SETS``)?"""
+    try:
+        return status in STATE_SETS[name]
+    except KeyError:
+        raise ValueError(f"Unknown state set {name!r}; known: {sorted(STATE_SETS)}") from None
+
+
+def statuses_in(states: frozenset[str]) -> list[Status]:
+    """The statuses of a set in the order of ``Status`` (for filters and counts)."""
+    return [s for s in Status if s in states]
 
 
 def status_label(status: str) -> str:

@@ -143,7 +143,7 @@ def attachment_pdfs(count: int) -> list[bytes]:
     """``count`` different 5-page PDFs (a Konzept with text), rendered with WeasyPrint."""
     from django.utils import timezone
 
-    from applications import bundles
+    from documents import rendering
 
     rng = random.Random(5)
     result = []
@@ -159,7 +159,7 @@ def attachment_pdfs(count: int) -> list[bytes]:
             f"<body>{pages}</body></html>"
         )
         result.append(
-            bundles.render_html_pdf(html, title="Konzept", created=timezone.now(), variant=None)
+            rendering.render_html_pdf(html, title="Konzept", created=timezone.now(), variant=None)
         )
     return result
 
@@ -278,23 +278,25 @@ def baseline_render(round_) -> tuple[float, float, int]:
     from django.utils import timezone
     from pypdf import PdfReader, PdfWriter
 
-    from applications import bundles
     from applications.models import Application
+    from applications.progress import section_answers
+    from documents import rendering
+    from documents.bundles import content, parts
 
     ids = list(
         Application.objects.filter(round=round_).order_by("reference").values_list("pk", flat=True)
     )
-    apps = bundles._load_applications(ids)
+    apps = content.load_applications(ids)
     bodies = []
     started = time.perf_counter()
     for pk in ids:
         application = apps[pk]
-        checks = [bundles.check_attachment(a) for a in application.attachments.all()]
+        checks = [parts.check_attachment(a) for a in application.attachments.all()]
         html = render_to_string(
-            bundles.APPLICATION_TEMPLATE,
+            parts.APPLICATION_TEMPLATE,
             {
                 "application": application,
-                "answers": bundles._answers(application),
+                "answers": section_answers(application),
                 "lines": list(application.cost_lines.all()),
                 "partners": list(application.partners.all()),
                 "checks": checks,
@@ -304,7 +306,7 @@ def baseline_render(round_) -> tuple[float, float, int]:
         )
         body = re.search(r"<body>(.*)</body>", html, re.S).group(1)
         bodies.append(f"<section class='break'>{body}</section>")
-    head = render_to_string(bundles.APPLICATION_TEMPLATE, {"answers": {}, "checks": []})
+    head = render_to_string(parts.APPLICATION_TEMPLATE, {"answers": {}, "checks": []})
     style = re.search(r"<style>(.*?)</style>", head, re.S).group(1)
     style = style.replace(
         "@page { @bottom-left { content: none; } @bottom-right { content: none; } }", ""
@@ -313,7 +315,7 @@ def baseline_render(round_) -> tuple[float, float, int]:
         f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>Baseline</title>"
         f"<style>{style}</style></head><body>{''.join(bodies)}</body></html>"
     )
-    pdf = bundles.render_html_pdf(document, title="Baseline", created=timezone.now())
+    pdf = rendering.render_html_pdf(document, title="Baseline", created=timezone.now())
     weasy_seconds = time.perf_counter() - started
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for pk in ids:
@@ -412,12 +414,12 @@ class Workers:
 def run_job(round_, officer) -> tuple[float, object]:
     from django.db import transaction
 
-    from applications import bundles
-    from applications.models import BundleJob
+    from documents.bundles import jobs
+    from documents.models import BundleJob
 
     started = time.perf_counter()
     with transaction.atomic():
-        job = bundles.bundle_job_request(round_=round_, user=officer, selection="submitted")
+        job = jobs.bundle_job_request(round_=round_, user=officer, selection="submitted")
     while True:
         job = BundleJob.objects.get(pk=job.pk)
         if not job.is_open:
@@ -432,7 +434,7 @@ def run_job(round_, officer) -> tuple[float, object]:
 
 
 def clear_cache(media: Path) -> None:
-    from applications.models import ApplicationPdfCache
+    from documents.models import ApplicationPdfCache
 
     ApplicationPdfCache.objects.all().delete()
     shutil.rmtree(media / "bundles", ignore_errors=True)
@@ -461,15 +463,15 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from applications import bundles
-    from applications.models import ApplicationPdfCache
+    from documents import rendering
+    from documents.models import ApplicationPdfCache
 
     log_dir = Path(tempfile.mkdtemp(prefix="wir-bench-logs-"))
     load = os.getloadavg()
     print(f"PDF bundle benchmark – {os.cpu_count()} CPUs, load average {load[0]:.2f}")
     print(f"database {BENCH_DB}, media {env['media']}, worker logs {log_dir}")
     call_command("migrate", verbosity=0)
-    bundles._weasy()  # this process's fonts, loaded once as in each worker
+    rendering._weasy()  # this process's fonts, loaded once as in each worker
     rng = random.Random(2019)
     t = time.perf_counter()
     pdfs = attachment_pdfs(10)

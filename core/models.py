@@ -1,4 +1,5 @@
-"""Shared models without a domain: the outbox of work owed to the task queue."""
+"""Shared models without a domain: the outbox of work owed to the task queue, and the marks
+of e-mails sent once."""
 
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class SentMail(models.Model):
+    """An e-mail that was sent, by a key that names what it is about
+    (``"reviews.decision:42"``). ``core.mail.mail_once`` locks this row in the transaction
+    that sends the mail, so a task that runs twice, or twice at once, sends it once."""
+
+    key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gesendete E-Mail")
+        verbose_name_plural = _("gesendete E-Mails")
+
+    def __str__(self) -> str:
+        return self.key

@@ -13,7 +13,7 @@ task ``core.outbox_flush`` (Celery beat, every minute) sends again what is still
 
 A message's task id is ``outbox-<row id>-<attempt>``; when a task with such an id succeeds, the
 row is marked done (signal ``task_success``). The tasks stay safe to run twice: they store
-idempotently and send each e-mail once (their own markers, or ``outbox_once`` below).
+idempotently and send each e-mail once (``core.mail.mail_once``).
 Done rows are deleted after ``WIR_OUTBOX_KEEP_DAYS`` (default 30). A row holds only the task's
 name and ids, never personal data.
 """
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from celery import current_app, signals
@@ -142,26 +140,6 @@ def outbox_mark_done(task_id: str | None) -> bool:
             done_at=timezone.now(), last_error=""
         )
     )
-
-
-@contextmanager
-def outbox_once(task_id: str | None) -> Iterator[bool]:
-    """For a task without its own "sent once" marker: yields whether its work is still owed,
-    holding the outbox row's lock, and marks the row done in the same transaction. A twin
-    delivery waits for the lock and then finds the work done. Outside the outbox: True."""
-    message_id = message_id_of(task_id)
-    if message_id is None:
-        yield True
-        return
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.done_at is not None:
-            yield False
-            return
-        yield True
-        message.done_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["done_at", "last_error"])
 
 
 def _task_succeeded(sender=None, **kwargs) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from . import outbox
+
 # The options of every thin task that takes ids: retried on transient errors (database,
 # network), no result kept (the outbox marks its rows done).
 TRANSIENT_RETRY = {
@@ -19,6 +21,4 @@ TRANSIENT_RETRY = {
 @shared_task(name="core.outbox_flush", ignore_result=True)
 def outbox_flush() -> int:
     """Sends again what the outbox still owes (e.g. after a Redis outage)."""
-    from . import outbox
-
     return outbox.outbox_flush()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wir_portal.forms import TextInputHygieneMixin
+from core.forms import TextInputHygieneMixin
 
 from .models import SizeBand
 

@@ -74,7 +74,7 @@ class Municipality(models.Model):
         validators=[RegexValidator(r"^\d{8}$", _("Der AGS besteht aus genau 8 Ziffern."))],
     )
     name = models.CharField(_("Name"), max_length=200)
-    kind = models.CharField(_("Art"), max_length=32, choices=MunicipalityKind.choices)
+    kind = models.CharField(_("Art"), max_length=32, choices=MunicipalityKind)
     kreis = models.CharField(_("Kreis"), max_length=200)
     regierungsbezirk = models.CharField(_("Regierungsbezirk"), max_length=200)
     population = models.PositiveIntegerField(_("Einwohnerzahl"))

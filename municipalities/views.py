@@ -1,26 +1,18 @@
 """The public register of municipalities: list with search and filters, and a detail page."""
 
 from django.core.paginator import Paginator
-from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from . import selectors
 from .forms import MunicipalityFilterForm
-from .models import Municipality
 
 PAGE_SIZE = 50
 
 
 def municipality_list(request: HttpRequest) -> HttpResponse:
-    municipalities = Municipality.objects.active()
-    kreise = list(
-        municipalities.annotate(kreis_key=Substr("ags", 1, 5))
-        .values_list("regierungsbezirk", "kreis_key", "kreis")
-        .order_by()
-        .distinct()
-    )
-    form = MunicipalityFilterForm(request.GET or None, kreise=kreise)
-    municipalities = form.filter(municipalities).alphabetical()
+    form = MunicipalityFilterForm(request.GET or None, kreise=selectors.register_kreise())
+    municipalities = form.filter(selectors.register_municipalities()).alphabetical()
     page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -35,7 +27,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 
 
 def municipality_detail(request: HttpRequest, ags: str) -> HttpResponse:
-    municipality = get_object_or_404(Municipality, ags=ags)
+    municipality = selectors.municipality_get(ags=ags)
     return render(
         request,
         "municipalities/municipality_detail.html",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.admin import FundingRoundAdmin
 from applications.models import FundingRound
-from wir_portal.forms import GermanNumbersAdminMixin
+from core.forms import GermanNumbersAdminMixin
 
 from .models import Assignment, Criterion, FormalCheck, Review, Score
 
@@ -60,7 +60,7 @@ class AssignmentAdmin(_ReadOnlyAdmin):
     list_display = ["application", "reviewer", "status", "declared_at", "conflict", "assigned_at"]
     list_filter = ["status", "conflict", "application__round"]
     search_fields = ["application__reference", "reviewer__email", "reviewer__full_name"]
-    list_select_related = ["application", "reviewer"]
+    list_select_related = ["application__lead_municipality", "reviewer"]
 
 
 class ScoreInline(admin.TabularInline):
@@ -79,7 +79,7 @@ class ReviewAdmin(_ReadOnlyAdmin):
     list_display = ["assignment", "status", "score", "recommendation", "finalized_at"]
     list_filter = ["status", "recommendation"]
     search_fields = ["assignment__application__reference", "assignment__reviewer__email"]
-    list_select_related = ["assignment__application", "assignment__reviewer"]
+    list_select_related = ["assignment__application__lead_municipality", "assignment__reviewer"]
     inlines = [ScoreInline]
 
 
@@ -88,4 +88,4 @@ class FormalCheckAdmin(_ReadOnlyAdmin):
     list_display = ["application", "outcome", "checked_by", "checked_at"]
     list_filter = ["outcome"]
     search_fields = ["application__reference"]
-    list_select_related = ["application", "checked_by"]
+    list_select_related = ["application__lead_municipality", "checked_by"]

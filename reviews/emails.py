@@ -1,5 +1,6 @@
-"""E-mails of the review app, each sent at most once (a marker in the database is set in the
-same transaction that holds the row lock), so the tasks that call them may run twice."""
+"""E-mails of the review app, each sent at most once (``core.mail.mail_once``: its mark is
+set under a row lock in the transaction that sends it), so the tasks that call them may run
+twice."""
 
 from __future__ import annotations
 
@@ -7,25 +8,29 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Role
-from applications.models import Application, ApplicationEvent
-from applications.pdf import receipt_recipients
+from applications.models import Application, Section
+from applications.notifications import receipt_recipients
+from applications.services.base import record_event
+from core.mail import Attachment, mail_once, mail_send
 
 from .models import Assignment, FormalCheck, ReviewEvent
 
 logger = logging.getLogger(__name__)
 
 
-def _render(template: str, context: dict) -> tuple[str, str]:
-    context = {**context, "site_url": settings.WIR_SITE_URL}
-    subject = render_to_string(f"reviews/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"reviews/email/{template}.txt", context)
-    return " ".join(subject.split()), body
+def _send(
+    template: str, context: dict, to: list[str], attachments: tuple[Attachment, ...] = ()
+) -> None:
+    mail_send(
+        template=f"reviews/email/{template}",
+        context={**context, "site_url": settings.WIR_SITE_URL},
+        to=to,
+        attachments=attachments,
+    )
 
 
 def applicant_recipients(application: Application) -> list[str]:
@@ -37,30 +42,29 @@ def applicant_recipients(application: Application) -> list[str]:
 def send_item_request_mail(formal_check_id: int) -> bool:
     """Tell the applicant about a Nachforderung: what, which sections, by when."""
     check = (
-        FormalCheck.objects.select_for_update(of=("self",))
-        .select_related("application__lead_municipality", "application__round", "item_request")
+        FormalCheck.objects.select_related(
+            "application__lead_municipality", "application__round", "item_request"
+        )
         .filter(pk=formal_check_id)
         .first()
     )
-    if check is None or check.item_request is None or check.applicant_notified_at:
+    if check is None or check.item_request is None:
         return False
-    application = check.application
-    recipients = applicant_recipients(application)
-    if recipients:
-        from applications.models import Section
-
-        subject, body = _render(
-            "item_request",
-            {
+    with mail_once(f"reviews.item_request:{check.pk}") as owed:
+        if not owed:
+            return False
+        application = check.application
+        recipients = applicant_recipients(application)
+        if recipients:
+            context = {
                 "application": application,
                 "item_request": check.item_request,
                 "sections": [str(Section(s).label) for s in check.item_request.sections],
-            },
-        )
-        EmailMessage(subject=subject, body=body, to=recipients).send()
-    check.applicant_notified_at = timezone.now()
-    check.save(update_fields=["applicant_notified_at"])
-    _mail_event(application.pk, "item_request", recipients)
+            }
+            _send("item_request", context, recipients)
+        check.applicant_notified_at = timezone.now()
+        check.save(update_fields=["applicant_notified_at"])
+        _mail_event(application.pk, "item_request", recipients)
     return bool(recipients)
 
 
@@ -81,53 +85,50 @@ def case_officer_recipients(assignment: Assignment) -> list[str]:
 def send_conflict_mail(assignment_id: int) -> bool:
     """Tell the case officer that a reviewer declared a conflict of interest."""
     assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("application__round", "application__lead_municipality", "reviewer")
+        Assignment.objects.select_related(
+            "application__round", "application__lead_municipality", "reviewer"
+        )
         .select_related("assigned_by")
         .filter(pk=assignment_id, conflict=True)
         .first()
     )
-    if assignment is None or assignment.case_officer_notified_at:
+    if assignment is None:
         return False
-    recipients = case_officer_recipients(assignment)
-    if recipients:
-        subject, body = _render(
-            "conflict", {"assignment": assignment, "application": assignment.application}
-        )
-        EmailMessage(subject=subject, body=body, to=recipients).send()
-    assignment.case_officer_notified_at = timezone.now()
-    assignment.save(update_fields=["case_officer_notified_at"])
-    _mail_event(assignment.application_id, "conflict", recipients)
+    with mail_once(f"reviews.conflict:{assignment.pk}") as owed:
+        if not owed:
+            return False
+        recipients = case_officer_recipients(assignment)
+        if recipients:
+            context = {"assignment": assignment, "application": assignment.application}
+            _send("conflict", context, recipients)
+        assignment.case_officer_notified_at = timezone.now()
+        assignment.save(update_fields=["case_officer_notified_at"])
+        _mail_event(assignment.application_id, "conflict", recipients)
     return bool(recipients)
 
 
 @transaction.atomic
 def send_decision_mail(application_id: int, *, content: bytes, filename: str) -> bool:
     """Tell the applicant about the decision, with the letter attached (once)."""
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("round", "lead_municipality")
-        .get(pk=application_id)
+    application = Application.objects.select_related("round", "lead_municipality").get(
+        pk=application_id
     )
-    already = ApplicationEvent.objects.filter(
-        application_id=application_id, action=ReviewEvent.MAIL_SENT, data__kind="decision"
-    ).exists()
-    if already:
-        return False
-    recipients = applicant_recipients(application)
-    if recipients:
-        subject, body = _render("decision", {"application": application})
-        message = EmailMessage(subject=subject, body=body, to=recipients)
-        message.attach(filename, content, "application/pdf")
-        message.send()
-    _mail_event(application_id, "decision", recipients)
+    with mail_once(f"reviews.decision:{application_id}") as owed:
+        if not owed:
+            return False
+        recipients = applicant_recipients(application)
+        if recipients:
+            attachment = (filename, content, "application/pdf")
+            _send("decision", {"application": application}, recipients, (attachment,))
+        _mail_event(application_id, "decision", recipients)
     return bool(recipients)
 
 
 def _mail_event(application_id: int, kind: str, recipients: list[str]) -> None:
-    ApplicationEvent.objects.create(
-        application_id=application_id,
-        action=ReviewEvent.MAIL_SENT,
+    record_event(
+        application_id,
+        None,
+        ReviewEvent.MAIL_SENT,
         message=", ".join(recipients) if recipients else "keine Empfänger",
         data={"kind": kind, "recipients": recipients},
         internal=True,

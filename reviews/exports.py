@@ -1,6 +1,6 @@
 """The ranking as CSV (German Excel dialect: semicolons, decimal commas, UTF-8 with BOM) and
 as XLSX (openpyxl, real numbers with German-looking number formats). Every cell goes through
-``wir_portal.spreadsheets`` (no control characters, no formulas from stored text)."""
+``core.spreadsheets`` (no control characters, no formulas from stored text)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from applications.models import FundingRound
-from wir_portal.spreadsheets import clean_text, csv_row, xlsx_cell, xlsx_row
+from core.spreadsheets import clean_text, csv_row, xlsx_cell, xlsx_row
 
 from .selectors import RankingRow
 

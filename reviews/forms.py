@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.financing import FinancingAdjustment, approved_plan
 from applications.models import Section
 from applications.workflow import Status
-from wir_portal.forms import GermanDecimalField, KernFormMixin, TextInputHygieneMixin
+from core.forms import GermanDecimalField, KernFormMixin, TextInputHygieneMixin
 
 from .models import CHECKLIST, CheckOutcome, Recommendation
 from .selectors import SORTS, OverviewFilters

@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ReviewEvent(models.TextChoices):
     """``ApplicationEvent.action`` values written by this app, always ``internal=True``
-    (applicants never see them). Workflow transitions keep using ``workflow.Action``."""
+    (applicants never see them). Workflow transitions keep using ``workflow.Action``.
+    ``ReviewsConfig.ready`` registers them in the event vocabulary (``applications.events``),
+    where the timeline reads their labels."""
 
     FORMAL_CHECK = "formal_check", _("Formale Prüfung dokumentiert")
     ASSIGNED = "review_assigned", _("Gutachter/in zugewiesen")
@@ -113,7 +115,7 @@ class FormalCheck(models.Model):
     financing_plausible = models.BooleanField(CHECKLIST["financing_plausible"], default=False)
     declarations_given = models.BooleanField(CHECKLIST["declarations_given"], default=False)
     notes = models.TextField(_("Vermerk zur Prüfung"), blank=True)
-    outcome = models.CharField(_("Ergebnis"), max_length=32, choices=CheckOutcome.choices)
+    outcome = models.CharField(_("Ergebnis"), max_length=32, choices=CheckOutcome)
     item_request = models.OneToOneField(
         "applications.ItemRequest",
         on_delete=models.SET_NULL,
@@ -205,7 +207,7 @@ class Assignment(models.Model):
     status = models.CharField(
         _("Status"),
         max_length=32,
-        choices=AssignmentStatus.choices,
+        choices=AssignmentStatus,
         default=AssignmentStatus.ACTIVE,
         db_index=True,
     )
@@ -283,11 +285,11 @@ class Review(models.Model):
         Assignment, on_delete=models.CASCADE, related_name="review", verbose_name=_("Zuweisung")
     )
     status = models.CharField(
-        _("Status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+        _("Status"), max_length=16, choices=ReviewStatus, default=ReviewStatus.DRAFT
     )
     overall_comment = models.TextField(_("Gesamteinschätzung"), blank=True)
     recommendation = models.CharField(
-        _("Empfehlung"), max_length=32, choices=Recommendation.choices, blank=True
+        _("Empfehlung"), max_length=32, choices=Recommendation, blank=True
     )
     score = models.DecimalField(_("Gewichtete Punktzahl"), null=True, blank=True, **SCORE)
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
@@ -302,10 +304,10 @@ class Review(models.Model):
         ordering = ["assignment__application", "assignment__assigned_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "final"]), name="review_status_valid"
+                condition=Q(status__in=ReviewStatus.values), name="review_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(status=ReviewStatus.DRAFT)
                 | (Q(finalized_at__isnull=False, score__isnull=False) & ~Q(recommendation="")),
                 name="review_final_is_complete",
             ),

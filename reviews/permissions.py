@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from applications.workflow import Status
+from applications.workflow import ASSIGNABLE_STATUSES, CHECK_STATUSES, SCORING_STATUSES
 
 from .models import AssignmentStatus, ReviewStatus
 
@@ -14,12 +14,6 @@ if TYPE_CHECKING:
     from applications.models import Application
 
     from .models import Assignment, Review
-
-# Reviewers may be assigned while the jury scores; they may score until the decision.
-ASSIGNABLE_STATUSES = frozenset({Status.IN_REVIEW})
-SCORING_STATUSES = frozenset({Status.IN_REVIEW, Status.READY_FOR_DECISION})
-# Where the formal check happens.
-CHECK_STATUSES = frozenset({Status.SUBMITTED, Status.IN_CHECK})
 
 
 def _active(user) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -42,19 +43,26 @@ from applications.models import (
     Application,
     ApplicationEvent,
     ApplicationPartner,
+    ApplicationQuerySet,
     FundingRound,
     PartnerStatus,
 )
-from applications.workflow import Status
+from applications.selectors import application_timeline
+from applications.workflow import ASSIGNABLE_STATUSES, PENDING_STATUSES, RANKED_STATUSES, Status
 
 from . import permissions
-from .models import Assignment, AssignmentStatus, Criterion, Review, ReviewStatus, Score
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Criterion,
+    FormalCheck,
+    Review,
+    ReviewStatus,
+    Score,
+)
 
 SCORE_FIELD = DecimalField(max_digits=7, decimal_places=3)
 TWO_PLACES = Decimal("0.01")
-
-# The statuses that take part in the ranking: checked, not withdrawn, not rejected.
-RANKED_STATUSES = (Status.IN_REVIEW, Status.READY_FOR_DECISION, Status.APPROVED)
 
 
 # Applications for RP staff ----------------------------------------------------------------------
@@ -78,7 +86,7 @@ def with_combined_population(qs: QuerySet[Application]) -> QuerySet[Application]
     )
 
 
-def rp_applications(*, user) -> QuerySet[Application]:
+def rp_applications(*, user) -> ApplicationQuerySet:
     """Submitted applications for case officers and admins; nothing for anybody else."""
     if not permissions.can_use_rp_pages(user):
         return Application.objects.none()
@@ -115,15 +123,7 @@ def rounds_with_counts(*, user) -> list[FundingRound]:
             ),
             open_count=Count(
                 "applications",
-                filter=Q(
-                    applications__status__in=[
-                        Status.SUBMITTED,
-                        Status.IN_CHECK,
-                        Status.MISSING_ITEMS,
-                        Status.IN_REVIEW,
-                        Status.READY_FOR_DECISION,
-                    ]
-                ),
+                filter=Q(applications__status__in=PENDING_STATUSES),
                 distinct=True,
             ),
         ).order_by("-deadline")
@@ -145,7 +145,7 @@ def _aggregate(qs, expression, output_field):
     )
 
 
-def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Application]:
+def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Any]:
     """Annotates ``final_reviews``, ``mean_score``, ``min_score``, ``max_score``, ``spread``,
     ``flagged`` (spread above the round's threshold), ``is_joint``, ``combined_population``
     (lead and partners) and ``conflicts`` (declared biases), each as one correlated subquery,
@@ -311,10 +311,10 @@ def filter_choices(*, user, round: FundingRound) -> dict[str, list[str]]:
         .values_list("lead_municipality__regierungsbezirk", "lead_municipality__kreis")
         .distinct()
     )
-    rows = list(rows)
+    pairs = list(rows)
     return {
-        "regierungsbezirke": sorted({rb for rb, _ in rows if rb}),
-        "kreise": sorted({k for _, k in rows if k}),
+        "regierungsbezirke": sorted({rb for rb, _ in pairs if rb}),
+        "kreise": sorted({k for _, k in pairs if k}),
     }
 
 
@@ -384,13 +384,69 @@ def round_ranking(round: FundingRound) -> list[RankingRow]:
     return rows
 
 
-# Assignments and reviews ------------------------------------------------------------------------
-def application_assignments(*, application: Application) -> list[Assignment]:
-    """Every assignment of the application (also ended ones) with reviewer and review."""
+def application_review_stats(application: Application) -> Application:
+    """The application again, with the annotations of ``with_review_stats`` (one query)."""
+    return with_review_stats(Application.objects.filter(pk=application.pk)).get()
+
+
+def assignable_count(*, user, round: FundingRound) -> int:
+    """How many applications of the round may get reviewers now."""
+    return rp_applications(user=user).filter(round=round, status__in=ASSIGNABLE_STATUSES).count()
+
+
+def formal_checks_of(application: Application) -> list[FormalCheck]:
+    """The formal checks of the application, newest first, with who checked and the
+    Nachforderung they led to."""
     return list(
-        Assignment.objects.filter(application=application)
-        .select_related("reviewer", "assigned_by", "review")
-        .order_by("assigned_at", "pk")
+        FormalCheck.objects.filter(application=application)
+        .select_related("checked_by", "item_request")
+        .order_by("-checked_at", "-pk")
+    )
+
+
+# Assignments and reviews ------------------------------------------------------------------------
+def application_assignments(
+    *, application: Application, with_scores: bool = False
+) -> list[Assignment]:
+    """Every assignment of the application (also ended ones) with reviewer and review, and
+    with ``with_scores`` the review's scores."""
+    qs = Assignment.objects.filter(application=application).select_related(
+        "reviewer", "assigned_by", "review"
+    )
+    if with_scores:
+        qs = qs.prefetch_related("review__scores")
+    return list(qs.order_by("assigned_at", "pk"))
+
+
+def application_assignment_get(*, application: Application, pk: int) -> Assignment:
+    """One assignment of ``application`` (already authorised) with its reviewer, or 404."""
+    return get_object_or_404(
+        Assignment.objects.select_related("reviewer"), pk=pk, application=application
+    )
+
+
+def assignment_review_get(assignment: Assignment) -> Review:
+    """The review of ``assignment``, or 404; ``review.assignment`` is that assignment."""
+    review = get_object_or_404(Review, assignment=assignment)
+    review.assignment = assignment
+    return review
+
+
+def assignment_review(assignment: Assignment) -> Review | None:
+    """The review of ``assignment`` with its scores, if the reviewer started one."""
+    return Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+
+
+def reviewer_application_get(assignment: Assignment) -> Application:
+    """The application of a reviewer's assignment (authorised by the caller through the
+    assignment), with round, lead municipality, totals and partners."""
+    return get_object_or_404(
+        Application.objects.with_related()
+        .with_totals()
+        .prefetch_related(
+            Prefetch("partners", queryset=ApplicationPartner.objects.select_related("municipality"))
+        ),
+        pk=assignment.application_id,
     )
 
 
@@ -460,7 +516,7 @@ def reviewer_assignment_get(*, user, application_pk: int) -> Assignment:
 
 def rp_timeline(*, application: Application, user) -> QuerySet[ApplicationEvent]:
     """The full timeline including internal events (RP staff only)."""
-    return application.events.timeline_for(user).order_by("created_at", "pk")
+    return application_timeline(application=application, user=user)
 
 
 def open_reviews_count(*, user) -> int:

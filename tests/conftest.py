@@ -23,6 +23,8 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytest_plugins = ["tests.queries"]  # the assert_constant_queries fixture
+
 
 @pytest.fixture(autouse=True)
 def _private_media_root(tmp_path, settings):

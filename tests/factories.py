@@ -17,7 +17,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Invitation, JoinRequest, LoginEvent, LoginEventKind, Role, User
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -97,6 +97,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     regierungsbezirk = "Darmstadt"
     population = 20_000
     population_date = dt.date(2020, 12, 31)
+    territory_date = dt.date(2021, 11, 30)  # the GV100AD edition of the register
+    area_ha = 1_000
     postcode = "64283"
     is_active = True
 
@@ -107,6 +109,38 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(MunicipalStaffFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinRequest
+
+    user = factory.SubFactory(MunicipalStaffFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation of a member of municipal staff (the token itself is not kept)."""
+
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"eingeladen{n}@musterhausen.example")
+    role = Role.MUNICIPAL_STAFF
+    municipality = factory.SubFactory(MunicipalityFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    invited_by = factory.SubFactory(AdminFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class LoginEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LoginEvent
+
+    user = factory.SubFactory(MunicipalStaffFactory)
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "")
+    kind = LoginEventKind.LOGIN
+    ip_address = "192.0.2.1"
 
 
 def staff_for(municipality: Municipality, **kwargs) -> User:

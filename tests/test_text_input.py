@@ -1,5 +1,5 @@
 """Issue 9.11: every text input goes through one hygiene step in the shared form base
-(``wir_portal.forms.TextInputHygieneMixin``): control characters other than tab and line
+(``core.forms.TextInputHygieneMixin``): control characters other than tab and line
 breaks are removed, the text is normalised to NFC, every text field has a maximum length, a
 text that is too long is refused with a German message and shown again as typed, and text
 areas carry a character counter ("Höchstens … Zeichen")."""
@@ -15,9 +15,10 @@ from accounts.forms import InvitationAcceptForm, RegistrationConfirmForm, Regist
 from accounts.models import User
 from applications.forms import ConfirmForm, CostLineForm, ResubmitForm, SectionForm
 from applications.models import Application
+from core.forms import KernFormMixin
+from core.text import clean_text
 from reviews.forms import NoteForm
 from tests.factories import ApplicationFactory, FundingRoundFactory, MunicipalityFactory, staff_for
-from wir_portal.forms import KernFormMixin, clean_text
 
 CONTROL_CHARACTERS = [
     chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]

@@ -1,11 +1,11 @@
 """The Celery application: tasks are discovered in each app's tasks.py. Every worker writes
-a heartbeat into Redis (wir_portal/heartbeat.py) that the health report reads."""
+a heartbeat into Redis (core/heartbeat.py) that the health report reads."""
 
 import os
 
 from celery import Celery
 
-from .heartbeat import WorkerHeartbeat
+from core.heartbeat import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wir_portal.settings.local")
 

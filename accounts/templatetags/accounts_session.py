@@ -10,5 +10,6 @@ def session_timeout_config() -> dict:
     return {
         "idle_seconds": int(settings.WIR_SESSION_IDLE_MINUTES * 60),
         "warning_seconds": int(settings.WIR_SESSION_WARNING_MINUTES * 60),
-        "warning_minutes": settings.WIR_SESSION_WARNING_MINUTES,
+        # Whole minutes for the text (a plural form needs an integer): at least one.
+        "warning_minutes": max(1, round(settings.WIR_SESSION_WARNING_MINUTES)),
     }

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import wir_portal.forms
+import core.text
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Ziele",
             ),
         ),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=2000,
-                validators=[wir_portal.forms.TextLengthValidator(2000)],
+                validators=[core.text.TextLengthValidator(2000)],
                 verbose_name="Geplanter Beschluss der Gemeindevertretung",
             ),
         ),
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Externe Prozessmoderation",
             ),
         ),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Meilensteine",
             ),
         ),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Kommunale Identität",
             ),
         ),
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Erreichen aller Teile der Bevölkerung, nicht zuletzt der Zugewanderten",
             ),
         ),
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Gesellschaftliche Teilhabe",
             ),
         ),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Beteiligungsformate",
             ),
         ),
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Sozialraumbezug",
             ),
         ),
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=8000,
-                validators=[wir_portal.forms.TextLengthValidator(8000)],
+                validators=[core.text.TextLengthValidator(8000)],
                 verbose_name="Ausgangslage",
             ),
         ),
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 max_length=2000,
-                validators=[wir_portal.forms.TextLengthValidator(2000)],
+                validators=[core.text.TextLengthValidator(2000)],
                 verbose_name="Kurzbeschreibung",
             ),
         ),

@@ -1,23 +1,13 @@
-"""Template filters of the review pages: event labels, German scores."""
+"""Template filters of the review pages: German scores, weights, section labels."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from wir_portal.forms import format_decimal_de
-
-from ..models import ReviewEvent
+from applications.models import Section
+from core.formatting import de_number
 
 register = template.Library()
-
-_REVIEW_EVENT_LABELS = dict(ReviewEvent.choices)
-
-
-@register.filter
-def event_label(event) -> str:
-    """The label of an ApplicationEvent, also for the actions written by this app."""
-    label = _REVIEW_EVENT_LABELS.get(event.action)
-    return str(label) if label is not None else event.get_action_display()
 
 
 @register.filter
@@ -27,21 +17,19 @@ def score(value) -> str:
         return "–"
     # numberformat cuts off digits; a score of 7.667 is "7,67", not "7,66"
     rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_decimal_de(rounded, 2)
+    return de_number(rounded, 2)
 
 
 @register.filter
 def weight(value) -> str:
     """A weight without trailing zeros: 1.00 -> "1", 1.50 -> "1,5"."""
-    text = format_decimal_de(Decimal(value), 2)
+    text = de_number(Decimal(value), 2)
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 @register.filter
 def section_labels(sections) -> str:
     """Section values of a Nachforderung as their German labels, comma-separated."""
-    from applications.models import Section
-
     labels = []
     for value in sections or ():
         try:

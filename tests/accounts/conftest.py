@@ -1,8 +1,7 @@
 import pytest
 
 from tests.conftest import PrivateRedis
-
-from .factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory
 
 
 @pytest.fixture

@@ -1,38 +1,18 @@
-"""Accounts test helpers: join requests, two-factor devices, a verified login, TOTP codes.
-People and municipalities come from the shared ``tests.factories``."""
+"""Accounts test helpers: two-factor devices, a verified login, TOTP codes, the password of
+every factory-made person. The factories themselves are in ``tests.factories``."""
 
 from __future__ import annotations
 
 import time
 
-import factory
 from django.contrib.auth import SESSION_KEY
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import JoinRequest
 from accounts.services import recovery_codes_generate
-from tests.factories import (  # noqa: F401 - re-exported for the accounts tests
-    AdminFactory,
-    CaseOfficerFactory,
-    MembershipFactory,
-    MunicipalityFactory,
-    MunicipalStaffFactory,
-    ReviewerFactory,
-    UserFactory,
-    staff_for,
-)
 
 PASSWORD = "geheimes-passwort-123"  # the shared UserFactory's password
-
-
-class JoinRequestFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = JoinRequest
-
-    user = factory.SubFactory(MunicipalStaffFactory)
-    municipality = factory.SubFactory(MunicipalityFactory)
 
 
 def totp_device(user, *, confirmed: bool = True, recovery: bool = False) -> TOTPDevice:

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Role, User
 from municipalities.models import Membership
-
-from .factories import AdminFactory, MunicipalStaffFactory, login_verified
+from tests.accounts.factories import login_verified
+from tests.factories import AdminFactory, MunicipalStaffFactory
 
 pytestmark = pytest.mark.django_db
 

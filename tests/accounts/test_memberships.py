@@ -5,13 +5,12 @@ from django.urls import reverse
 from accounts.models import JoinRequest, JoinRequestStatus, User
 from accounts.services import join_request_decide
 from municipalities.models import Membership
-
-from .factories import (
+from tests.accounts.factories import login_verified
+from tests.factories import (
     AdminFactory,
     CaseOfficerFactory,
     JoinRequestFactory,
     MunicipalStaffFactory,
-    login_verified,
     staff_for,
 )
 

@@ -7,16 +7,8 @@ from accounts.models import JoinRequest, LoginEvent, LoginEventKind, User
 from accounts.privacy import export_user_data, register_exporter, registered_exporters
 from accounts.services import login_event_record, user_anonymise
 from municipalities.models import Membership
-
-from .factories import (
-    PASSWORD,
-    AdminFactory,
-    JoinRequestFactory,
-    MunicipalStaffFactory,
-    login_verified,
-    staff_for,
-    totp_device,
-)
+from tests.accounts.factories import PASSWORD, login_verified, totp_device
+from tests.factories import AdminFactory, JoinRequestFactory, MunicipalStaffFactory, staff_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import tasks
 from accounts.models import Role, User
-
-from .factories import MunicipalStaffFactory
+from tests.factories import MunicipalStaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.middleware import LAST_ACTIVITY_SESSION_KEY
 from accounts.models import LoginEvent, LoginEventKind
-
-from .factories import PASSWORD, MunicipalStaffFactory, login_verified
+from tests.accounts.factories import PASSWORD, login_verified
+from tests.factories import MunicipalStaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_login_logout_and_failures_are_recorded_with_ip_and_browser(client):
 
 
 def test_login_events_are_read_only_in_the_django_admin(client):
-    from .factories import AdminFactory
+    from tests.factories import AdminFactory
 
     login_verified(client, AdminFactory(is_staff=True, is_superuser=True))
     assert client.get(reverse("admin:accounts_loginevent_changelist")).status_code == 200

@@ -8,17 +8,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LoginEvent, LoginEventKind
-
-from .factories import (
-    PASSWORD,
-    AdminFactory,
-    CaseOfficerFactory,
-    MunicipalStaffFactory,
-    ReviewerFactory,
-    totp_code,
-    totp_device,
-    wrong_code,
-)
+from tests.accounts.factories import PASSWORD, totp_code, totp_device, wrong_code
+from tests.factories import AdminFactory, CaseOfficerFactory, MunicipalStaffFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ class ReceiptRecorder:
 
     @property
     def calls(self) -> list[int]:
-        return [args[0] for args in self.published.of("applications.render_receipt")]
+        return [args[0] for args in self.published.of("documents.render_receipt")]
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from applications.eligibility import Mode, check_eligibility, de_amount, de_number
+from applications.eligibility import Mode, check_eligibility
+from core.formatting import de_amount, de_number
 from tests.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,

@@ -93,7 +93,7 @@ def test_submission_ends_on_a_confirmation_with_reference_next_steps_and_contact
     assert "Eingangsbestätigung" in text
     # The documents box polls until the receipt exists (the worker renders it).
     assert "Die Eingangsbestätigung wird erstellt" in text
-    poll = reverse("applications:documents", args=[app.pk])
+    poll = reverse("documents:documents", args=[app.pk])
     assert f'hx-get="{poll}"' in response.content.decode()
     # A draft has nothing to confirm yet.
     draft = ApplicationFactory(lead_municipality=town, created_by=staff)

@@ -16,9 +16,7 @@ from applications.models import (
     ApplicationPartner,
     Attachment,
     CostLine,
-    DocumentKind,
     FinancingType,
-    GeneratedDocument,
     ReferenceCounter,
     RoundParticipation,
     Section,
@@ -34,7 +32,6 @@ from applications.services import (
     attachment_add,
     attachment_remove,
     cost_plan_save,
-    document_store,
     duration_months,
     partner_add,
     partner_remove,
@@ -42,6 +39,8 @@ from applications.services import (
     section_of,
 )
 from applications.workflow import Status, TransitionNotAllowed
+from documents.models import DocumentKind, GeneratedDocument
+from documents.services import document_store
 from tests.factories import (
     MINIMAL_PDF,
     ApplicationFactory,
@@ -445,7 +444,8 @@ def test_cost_plan_replaces_lines_atomically(draft, applicant, funding_round):
     ("amount", "message"),
     [
         ("-1", "nicht negativ"),
-        ("10.005", "zwei Nachkommastellen"),
+        # German: "10,005" has three decimal places ("10.005" is 10005, as in every form).
+        ("10,005", "zwei Nachkommastellen"),
         ("zehn", "Betrag in Euro"),
     ],
 )

@@ -31,6 +31,7 @@ from applications.workflow import (
     Status,
     TransitionNotAllowed,
 )
+from municipalities.selectors import member_municipality_ids
 from tests.factories import (
     AdminFactory,
     ApplicationFactory,
@@ -207,7 +208,9 @@ def test_transition_by_id(complete_app, applicant):
 )
 def test_available_actions(status, kind, expected, make_app, people):
     app = make_app(status)
-    assert permissions.available_actions(people[kind], app) == expected
+    person = people[kind]
+    member_ids = member_municipality_ids(person)
+    assert permissions.available_actions(person, app, member_ids=member_ids) == expected
 
 
 # A whole life -----------------------------------------------------------------------------------

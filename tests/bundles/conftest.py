@@ -12,9 +12,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications import bundles
 from applications.models import AttachmentKind
 from applications.workflow import Status
+from documents import rendering
+from documents.bundles import jobs, merge, parts
 from tests.factories import (
     ApplicationFactory,
     AttachmentFactory,
@@ -36,7 +37,7 @@ def attachment_pdf(label: str, pages: int) -> bytes:
         f"<!DOCTYPE html><html lang='de'><head><title>{label}</title></head>"
         f"<body>{body}</body></html>"
     )
-    return bundles.render_html_pdf(html, title=label, created=timezone.now(), variant=None)
+    return rendering.render_html_pdf(html, title=label, created=timezone.now(), variant=None)
 
 
 def add_attachment(application, content: bytes, name: str, content_type="application/pdf"):
@@ -86,9 +87,9 @@ def three_applications(bundle_round):
 
 def run_inline(job):
     """Does in this process what the Celery tasks do: start, render each part, merge."""
-    for pk in bundles.bundle_job_start(job.pk) or []:
-        bundles.bundle_part_render(job_id=job.pk, application_id=pk)
-    bundles.bundle_merge(job.pk)
+    for pk in jobs.bundle_job_start(job.pk) or []:
+        parts.bundle_part_render(job_id=job.pk, application_id=pk)
+    merge.bundle_merge(job.pk)
     job.refresh_from_db()
     return job
 

@@ -7,8 +7,9 @@ import tracemalloc
 
 import pytest
 
-from applications import bundles
-from applications.models import ApplicationPdfCache, BundleSelection, BundleStatus
+from documents import rendering
+from documents.bundles import content, jobs, parts, selection
+from documents.models import ApplicationPdfCache, BundleSelection, BundleStatus
 from tests.pdf_samples import MB, bomb_pdf
 
 from .conftest import add_attachment, make_application, outline_pages, read_bundle, run_inline
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def bundle(
     bundle_round, officer, three_applications, django_capture_on_commit_callbacks, published
 ):
-    job = bundles.bundle_job_request(
+    job = jobs.bundle_job_request(
         round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +168,7 @@ def test_corrupt_and_non_pdf_attachments_do_not_break_the_bundle(
         "finanzplan.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    job = bundles.bundle_job_request(
+    job = jobs.bundle_job_request(
         round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
     )
     run_inline(job)
@@ -197,7 +198,7 @@ def test_pdf_bomb_attachment_is_listed_as_unreadable(
     good = make_application(bundle_round, 1)
     legacy = make_application(bundle_round, 2, attachment_pages=0)
     add_attachment(legacy, bomb_pdf(pages=3, inflated_per_page=4 * MB), "bombe.pdf")
-    job = bundles.bundle_job_request(
+    job = jobs.bundle_job_request(
         round_=bundle_round, user=officer, selection=BundleSelection.SUBMITTED
     )
     run_inline(job)
@@ -212,10 +213,10 @@ def test_pdf_bomb_attachment_is_listed_as_unreadable(
 
 
 def _part_with_peak_memory(application):
-    application = bundles._load_applications([application.pk])[application.pk]
+    application = content.load_applications([application.pk])[application.pk]
     tracemalloc.start()
     try:
-        entry, _rendered = bundles.part_for(application)
+        entry, _rendered = parts.part_for(application)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -226,7 +227,7 @@ def test_merging_an_attachment_does_not_unpack_its_pages(bundle_round):
     """An attachment of 60 KB whose two pages unpack to 30 MB each (within the limit) is
     merged, and rendering the part takes no more memory than with an ordinary attachment: the
     pages are checked piece by piece and copied as stored, never unpacked as a whole."""
-    bundles.warm_up()
+    rendering.warm_up()
     ordinary = make_application(bundle_round, 1)
     heavy = make_application(bundle_round, 2, attachment_pages=0)
     add_attachment(heavy, bomb_pdf(pages=2, inflated_per_page=30 * MB), "gross.pdf")
@@ -245,7 +246,7 @@ def test_selection_by_status(bundle_round, officer):
     in_check = make_application(bundle_round, 1, attachment_pages=0)
     make_application(bundle_round, 2, status=Status.IN_REVIEW, attachment_pages=0)
     make_application(bundle_round, 3, status=Status.DRAFT, attachment_pages=0)
-    job = bundles.bundle_job_request(
+    job = jobs.bundle_job_request(
         round_=bundle_round,
         user=officer,
         selection=BundleSelection.STATUS,
@@ -271,8 +272,8 @@ def test_ranking_table_when_scores_exist(bundle_round, officer, three_applicatio
             [(best, Decimal("8.50")), (second, Decimal("7.25")), (unscored, None)], start=1
         )
     ]  # fmt: skip
-    monkeypatch.setattr(bundles, "ranking_rows", lambda round_: rows)
-    job = bundles.bundle_job_request(
+    monkeypatch.setattr(selection, "ranking_rows", lambda round_: rows)
+    job = jobs.bundle_job_request(
         round_=bundle_round, user=officer, selection=BundleSelection.RANKING
     )
     assert job.application_ids == [best.pk, second.pk, unscored.pk]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 
-from applications import bundles
-from applications.models import BundleJob, BundleSelection, BundleStatus
+from documents.bundles import jobs, watch
+from documents.models import BundleJob, BundleSelection, BundleStatus
 from tests.conftest import CeleryWorker
 
 from .conftest import make_application, read_bundle
@@ -54,7 +54,7 @@ def wait_mid_part(job_id: int, done: int = 2, timeout: float = 90.0) -> BundleJo
 
 def request(round_, user) -> BundleJob:
     with transaction.atomic():  # the task is enqueued when this commits
-        return bundles.bundle_job_request(
+        return jobs.bundle_job_request(
             round_=round_, user=user, selection=BundleSelection.SUBMITTED
         )
 
@@ -193,13 +193,13 @@ def test_killed_worker_part_is_redispatched_by_the_periodic_task(
         # Nothing happens now for a few minutes: the periodic task (beat, every minute) sees
         # the job stalled and dispatches the lost part again.
         later = job.created_at + dt.timedelta(minutes=settings.WIR_BUNDLE_PART_STALE_MINUTES + 3)
-        assert bundles.bundle_jobs_watch(now=later) == (0, 1)
+        assert watch.bundle_jobs_watch(now=later) == (0, 1)
         job = wait_for(job.pk, lambda j: not j.is_open, timeout=90)
         assert job.status == BundleStatus.DONE, job.error
         assert job.done == job.total == len(applications)
         assert len(read_bundle(job).pages) == job.pages
         # once re-dispatched, the job waits a stale period before anything else is tried
-        assert bundles.bundle_jobs_watch(now=later) == (0, 0)
+        assert watch.bundle_jobs_watch(now=later) == (0, 0)
     finally:
         for worker in (first, second):
             if worker is not None:

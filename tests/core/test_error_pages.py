@@ -45,7 +45,7 @@ def test_missing_page_in_english_keeps_the_layout(client):
 def test_refused_page_shows_the_german_reason_given_to_permission_denied(client):
     staff = staff_for(MunicipalityFactory())
     client.force_login(staff)
-    response = client.get(reverse("applications:bundles"))
+    response = client.get(reverse("documents:bundles"))
     assert response.status_code == 403
     html = response.content.decode()
     assert_portal_layout(html)

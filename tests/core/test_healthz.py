@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.accounts.factories import AdminFactory, MunicipalStaffFactory, login_verified
+from tests.accounts.factories import login_verified
 from tests.conftest import CeleryWorker
+from tests.factories import AdminFactory, MunicipalStaffFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TOKEN = "ein-langes-geheimes-token-nur-fuer-den-test"

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import DocumentKind, GeneratedDocument
 from applications.workflow import Status
 from core import outbox
 from core.models import OutboxMessage
+from documents.models import DocumentKind, GeneratedDocument
 from tests.accounts.factories import login_verified
 from tests.factories import (
     ApplicationFactory,
@@ -44,10 +44,10 @@ def test_owed_in_the_transaction_sent_after_the_commit(
     published, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        message = outbox.outbox_enqueue("applications.render_receipt", 7)
+        message = outbox.outbox_enqueue("documents.render_receipt", 7)
         assert published == []  # nothing before the commit
     message.refresh_from_db()
-    assert published == [("applications.render_receipt", [7], f"outbox-{message.pk}-1")]
+    assert published == [("documents.render_receipt", [7], f"outbox-{message.pk}-1")]
     assert message.attempts == 1 and message.sent_at and message.done_at is None
 
 
@@ -58,7 +58,7 @@ def test_rolled_back_work_is_not_owed(published, django_capture_on_commit_callba
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        outbox.outbox_enqueue("applications.render_receipt", 7)
+        outbox.outbox_enqueue("documents.render_receipt", 7)
         raise RuntimeError
     assert not OutboxMessage.objects.exists() and published == []
 
@@ -146,7 +146,7 @@ def test_submission_during_a_redis_outage_succeeds_and_the_receipt_follows(clien
     assert "Die Eingangsbestätigung wird erstellt" in page
     (owed,) = OutboxMessage.objects.owed()
     assert (owed.task_name, owed.args, owed.sent_at) == (
-        "applications.render_receipt",
+        "documents.render_receipt",
         [application.pk],
         None,
     )

@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.eligibility import municipality_label
-from applications.models import BundleJob, BundleStatus, FundingRound
-from applications.validators import validate_upload
+from applications.models import FundingRound
+from core.formatting import format_file_size, format_iban, format_money, format_number
+from core.validators import validate_upload
+from documents.models import BundleJob, BundleStatus
 from municipalities.models import MunicipalityKind
 from tests.factories import (
     AdminFactory,
@@ -30,7 +32,6 @@ from tests.factories import (
     MunicipalityFactory,
     staff_for,
 )
-from wir_portal.formatting import format_file_size, format_iban, format_money, format_number
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +194,7 @@ def test_municipality_named_with_its_title_once(name, kind, expected):
 def _project_forms():
     import importlib
 
-    for module in ("accounts.forms", "applications.forms", "reviews.forms", "wir_portal.forms"):
+    for module in ("accounts.forms", "applications.forms", "reviews.forms", "core.forms"):
         mod = importlib.import_module(module)
         for obj in vars(mod).values():
             if isinstance(obj, type) and issubclass(obj, django_forms.BaseForm):

@@ -97,7 +97,7 @@ def totp_code(secret_b32: str, *, at: float | None = None) -> str:
 
 
 def demo_totp_secret(email: str) -> str:
-    from wir_portal.demo import DEMO_ACCOUNTS
+    from demo.seed import DEMO_ACCOUNTS
 
     return next((a.totp_secret for a in DEMO_ACCOUNTS if a.email == email), "")
 
@@ -120,7 +120,7 @@ def enter_totp(page, secret_b32: str) -> None:
 
 def login(page, email: str, password: str, totp_secret: str | None = None) -> None:
     """Logs in; completes the second factor when the portal asks for it, with
-    ``totp_secret`` or the demo account's fixed secret (wir_portal/demo.py)."""
+    ``totp_secret`` or the demo account's fixed secret (demo/seed.py)."""
     page.goto("/konto/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort", exact=True).fill(password)

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from wir_portal.demo import DEMO_ACCOUNTS
+from demo.seed import DEMO_ACCOUNTS
 
 from .conftest import assert_no_axe_violations, enter_totp, login, logout, totp_code
 

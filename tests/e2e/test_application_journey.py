@@ -8,8 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from applications.models import Application
+from demo.seed import DEMO_ACCOUNTS
 from tests.factories import MINIMAL_PDF
-from wir_portal.demo import DEMO_ACCOUNTS
 
 from .conftest import assert_no_axe_violations, login
 

@@ -12,9 +12,10 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from applications.models import BundleJob, BundleStatus, FundingRound
+from applications.models import FundingRound
+from demo.seed import DEMO_ACCOUNTS
+from documents.models import BundleJob, BundleStatus
 from tests.bundles.conftest import make_application
-from wir_portal.demo import DEMO_ACCOUNTS
 
 from .conftest import assert_no_axe_violations, login
 

@@ -4,7 +4,7 @@ accessibility violation."""
 import pytest
 from django.core.management import call_command
 
-from wir_portal.demo import DEMO_ACCOUNTS
+from demo.seed import DEMO_ACCOUNTS
 
 from .conftest import assert_no_axe_violations, login, logout
 

@@ -17,9 +17,9 @@ from playwright.sync_api import expect
 
 from applications.models import Application, FundingRound
 from applications.services import application_submit
+from demo.seed import DEMO_ACCOUNTS
 from municipalities.models import Municipality
 from tests.factories import ApplicationFactory, staff_for
-from wir_portal.demo import DEMO_ACCOUNTS
 
 from .conftest import assert_no_axe_violations, login, logout
 

@@ -1,15 +1,14 @@
-"""Fixtures for the municipality register: the real Destatis file, the built-in sample, and a
-factory for hand-made rows."""
+"""Fixtures for the municipality register: the real Destatis file, the built-in sample, and the
+(shared) factory for hand-made rows."""
 
-from datetime import date
 from pathlib import Path
 
-import factory
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from municipalities.models import Municipality, MunicipalityKind
+from municipalities.models import Municipality
+from tests.factories import MunicipalityFactory
 
 # The tests check numbers of this edition, so they look for exactly this file: beside the
 # checkout (../shared/data/), else where WIR_GV100AD points if it is this edition.
@@ -26,22 +25,6 @@ def _find_gv100ad() -> Path:
 
 GV100AD_PATH = _find_gv100ad()
 SAMPLE_PATH = settings.BASE_DIR / "municipalities" / "data" / "sample_gv100ad.asc"
-
-
-class MunicipalityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Municipality
-
-    ags = factory.Sequence(lambda n: f"06{900000 + n:06d}")
-    name = factory.Sequence(lambda n: f"Testgemeinde {n:04d}")
-    kind = MunicipalityKind.GEMEINDE
-    kreis = "Testkreis"
-    regierungsbezirk = "Darmstadt"
-    population = 5_000
-    population_date = date(2020, 12, 31)
-    territory_date = date(2021, 11, 30)
-    area_ha = 1_000
-    postcode = "64283"
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 
 from applications.models import PartnerStatus
 from applications.workflow import Status
+from demo.reviews import seed_criteria
 from reviews import services
-from reviews.demo import seed_criteria
 from reviews.models import CHECKLIST, CheckOutcome
 from tests.accounts.factories import login_verified
 from tests.factories import (

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from applications.financing import FinancingAdjustment, approved_plan
 from applications.models import Application
 from applications.workflow import Action, Status
-from reviews import pdf, services
+from documents import letters
+from reviews import services
 from tests.factories import ApplicationFactory
 
 from .conftest import assign_and_declare, score_all, to_in_review
@@ -66,7 +67,7 @@ def test_partial_approval_gives_a_balanced_plan(ready, case_officer, adjustment,
     event = app.events.get(action=Action.APPROVE)
     assert event.data["approved_plan"]["total_cost"] == str(total)
 
-    text = pdf_text(pdf.decision_pdf(app))
+    text = pdf_text(letters.decision_pdf(app))
     de = {D("19000.00"): "19.000,00", D("21000.00"): "21.000,00",
           D("1000.00"): "1.000,00", D("3000.00"): "3.000,00"}  # fmt: skip
     assert letter_row(text, "Zuwendungsfähige Gesamtkosten") == de[total]

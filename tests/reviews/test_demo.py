@@ -2,7 +2,7 @@
 
 import pytest
 
-from reviews.demo import KIV_CRITERIA, seed_criteria
+from demo.reviews import KIV_CRITERIA, seed_criteria
 from reviews.models import Criterion
 from tests.factories import FundingRoundFactory
 

@@ -1,6 +1,6 @@
 """Issue 9.1 and 9.2: the ranking exports survive every stored text (control characters that
 openpyxl refuses) and never hand a formula to the spreadsheet program (OWASP CSV injection),
-while numbers stay numbers. Every CSV and XLSX writer uses ``wir_portal.spreadsheets``."""
+while numbers stay numbers. Every CSV and XLSX writer uses ``core.spreadsheets``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications.models import Application
+from core.spreadsheets import csv_cell, safe_text, xlsx_cell
 from reviews import exports, selectors
-from wir_portal.spreadsheets import csv_cell, safe_text, xlsx_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,12 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from applications.models import ApplicationEvent, DocumentKind, GeneratedDocument
+from applications.models import ApplicationEvent
 from applications.workflow import Status
-from reviews import pdf, services, tasks
+from documents import letters
+from documents import tasks as document_tasks
+from documents.models import DocumentKind, GeneratedDocument
+from reviews import services, tasks
 from reviews.models import ReviewEvent
 from tests.factories import ApplicationFactory, CaseOfficerFactory, MunicipalityFactory, staff_for
 from wir_portal.celery import ping
@@ -61,7 +64,7 @@ def decided(round_, criteria, *, approve: bool):
 @pytest.mark.django_db
 def test_approval_letter(round_, criteria, mailoutbox):
     app = decided(round_, criteria, approve=True)
-    document = pdf.render_decision_letter(app.pk)
+    document = letters.render_decision_letter(app.pk)
     assert document.kind == DocumentKind.DECISION
     assert document.filename == f"Zuwendungsbescheid_{app.reference}.pdf"
     content = document.file.read()
@@ -78,7 +81,7 @@ def test_approval_letter(round_, criteria, mailoutbox):
     assert "Zuwendungsbescheid" in mail.subject and "15.000,00" in mail.body
     assert mail.attachments[0][0] == document.filename
     # again: the same document, no second mail
-    again = pdf.render_decision_letter(app.pk)
+    again = letters.render_decision_letter(app.pk)
     assert again.pk == document.pk and len(mailoutbox) == 1
     assert GeneratedDocument.objects.filter(application=app).count() == 1
 
@@ -86,7 +89,7 @@ def test_approval_letter(round_, criteria, mailoutbox):
 @pytest.mark.django_db
 def test_rejection_letter(round_, criteria, mailoutbox):
     app = decided(round_, criteria, approve=False)
-    document = pdf.render_decision_letter(app.pk)
+    document = letters.render_decision_letter(app.pk)
     assert document.filename == f"Ablehnungsbescheid_{app.reference}.pdf"
     text = pdf_text(document.file.read())
     assert "Ablehnungsbescheid" in text and "Der Sozialraumbezug fehlt." in text
@@ -96,20 +99,20 @@ def test_rejection_letter(round_, criteria, mailoutbox):
 
 @pytest.mark.django_db
 def test_no_letter_before_a_decision(in_review):
-    assert pdf.render_decision_letter(in_review.pk) is None
-    assert pdf.render_decision_letter(999_999) is None
+    assert letters.render_decision_letter(in_review.pk) is None
+    assert letters.render_decision_letter(999_999) is None
 
 
 def test_tasks_are_thin_and_named(monkeypatch):
     calls = []
-    monkeypatch.setattr("reviews.pdf.render_decision_letter", calls.append)
-    tasks.render_decision_letter.run(7)
-    tasks.render_decision_letter.run(7)
+    monkeypatch.setattr("documents.letters.render_decision_letter", calls.append)
+    document_tasks.render_decision_letter.run(7)
+    document_tasks.render_decision_letter.run(7)
     assert calls == [7, 7]
-    assert tasks.render_decision_letter.name == "reviews.render_decision_letter"
+    assert document_tasks.render_decision_letter.name == "documents.render_decision_letter"
     assert tasks.send_item_request_mail.name == "reviews.send_item_request_mail"
     assert tasks.send_conflict_mail.name == "reviews.send_conflict_mail"
-    assert tasks.render_decision_letter.max_retries == 5
+    assert document_tasks.render_decision_letter.max_retries == 5
 
 
 def wait_for(predicate, timeout=60.0):
@@ -133,7 +136,7 @@ def test_worker_renders_the_letter_after_commit(celery_worker, worker_media, rou
     document = GeneratedDocument.objects.get(application=app, kind=DocumentKind.DECISION)
     assert "Zuwendungsbescheid" in pdf_text(document.file.read())
     # enqueued a second time (a retry, a double click): still one letter, one mail
-    tasks.render_decision_letter.delay(app.pk)
+    document_tasks.render_decision_letter.delay(app.pk)
     # one worker process takes one task at a time, in order: when the ping that follows has
     # answered, the letter task has run
     assert ping.apply_async(queue=celery_worker.queue).get(timeout=60) == "pong"
@@ -169,7 +172,7 @@ def test_rejection_letter_carries_no_grant_clauses(round_, criteria, mailoutbox)
         "Bestandteil dieses Bescheids. Ein Verwendungsnachweis ist vorzulegen."
     )
     round_.save(update_fields=["decision_notes"])
-    text = pdf_text(pdf.decision_pdf(app))
+    text = pdf_text(letters.decision_pdf(app))
     assert "Der Sozialraumbezug fehlt." in text
     assert "Rechtsbehelf" in text
     for clause in GRANT_CLAUSES:
@@ -186,6 +189,6 @@ def test_approval_letter_carries_the_grant_clauses_without_round_notes(
     app = decided(round_, criteria, approve=True)
     round_.decision_notes = ""
     round_.save(update_fields=["decision_notes"])
-    text = pdf_text(pdf.decision_pdf(app))
+    text = pdf_text(letters.decision_pdf(app))
     for expected in (*GRANT_CLAUSES, "Nebenbestimmungen", "Rechtsbehelf", "Finanzierungsplan"):
         assert expected in text, expected

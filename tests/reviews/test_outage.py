@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import DocumentKind, GeneratedDocument
 from applications.workflow import Status
 from core import outbox
 from core.models import OutboxMessage
+from documents.models import DocumentKind, GeneratedDocument
 from reviews import services
 
 from .conftest import assign_and_declare, score_all
@@ -56,7 +56,7 @@ def test_approval_during_a_redis_outage_then_the_letter_follows(
     assert in_review.status == Status.APPROVED
     (owed,) = OutboxMessage.objects.owed()
     assert (owed.task_name, owed.args, owed.sent_at) == (
-        "reviews.render_decision_letter",
+        "documents.render_decision_letter",
         [in_review.pk],
         None,
     )

@@ -11,8 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications import services as application_services
-from applications.models import DocumentKind, GeneratedDocument, Section
-from applications.tasks import render_receipt
+from applications.models import Section
+from documents.models import DocumentKind, GeneratedDocument
+from documents.tasks import render_receipt
 from reviews import services
 from reviews.models import CheckOutcome
 from tests.factories import CaseOfficerFactory
@@ -113,10 +114,10 @@ def test_both_receipts_are_listed_and_downloadable(
     request_items(submitted, case_officer, django_capture_on_commit_callbacks)
     answer(submitted, applicant, django_capture_on_commit_callbacks)
     login(client, applicant)
-    html = client.get(reverse("applications:documents", args=[submitted.pk])).content.decode()
+    html = client.get(reverse("documents:documents", args=[submitted.pk])).content.decode()
     assert "Eingangsbestätigung (PDF" in html
     assert "Eingangsbestätigung (Nachreichung vom " in html
-    url = reverse("applications:document", args=[submitted.pk, DocumentKind.RECEIPT])
+    url = reverse("documents:document", args=[submitted.pk, DocumentKind.RECEIPT])
     old = b"".join(client.get(url + "?fassung=1").streaming_content)
     new = b"".join(client.get(url + "?fassung=2").streaming_content)
     newest = b"".join(client.get(url).streaming_content)
@@ -138,9 +139,9 @@ def test_documents_box_waits_for_the_receipt_of_the_resubmission(
     request_items(submitted, case_officer, django_capture_on_commit_callbacks)
     answer(submitted, applicant, django_capture_on_commit_callbacks)
     # handed to the queue after the commit, not yet rendered
-    assert published.of("applications.render_receipt") == [[submitted.pk]]
+    assert published.of("documents.render_receipt") == [[submitted.pk]]
     login(client, applicant)
-    url = reverse("applications:documents", args=[submitted.pk])
+    url = reverse("documents:documents", args=[submitted.pk])
     html = client.get(url).content.decode()
     assert "hx-get" in html and "Die Eingangsbestätigung wird erstellt" in html
     render_receipt.apply(args=[submitted.pk])

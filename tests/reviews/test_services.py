@@ -413,7 +413,7 @@ def test_approve_enqueues_the_letter_after_commit(
     assert published == []  # nothing before the commit
     for callback in callbacks:
         callback()
-    assert published.of("reviews.render_decision_letter") == [[in_review.pk]]
+    assert published.of("documents.render_decision_letter") == [[in_review.pk]]
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED
     assert in_review.granted_amount == Decimal("15000.00")

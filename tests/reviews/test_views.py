@@ -1,6 +1,6 @@
-"""The review pages as case officers and the jury use them: overview (with a query count that
-does not grow with the rows), detail with internal notes, formal check, assignments,
-declarations, scoring, ranking and its exports, decisions."""
+"""The review pages as case officers and the jury use them: overview, detail with internal
+notes, formal check, assignments, declarations, scoring, ranking and its exports, decisions.
+(That their queries do not grow with the rows: test_queries.py.)"""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -34,76 +32,7 @@ from .conftest import ALL_CHECKED, assign_and_declare, score_all, to_in_review
 pytestmark = pytest.mark.django_db
 
 
-# The overview: queries do not depend on the number of applications ------------------------------
-def make_applications(round_, n: int) -> None:
-    """``n`` applications in scoring, each with two final reviews (rows written directly)."""
-    apps = ApplicationFactory.create_batch(n, round=round_, status=Status.IN_REVIEW)
-    reviewers = [ReviewerFactory(), ReviewerFactory()]
-    assignments = Assignment.objects.bulk_create(
-        Assignment(application=a, reviewer=r, declared_at=timezone.now())
-        for a in apps
-        for r in reviewers
-    )
-    Review.objects.bulk_create(
-        Review(
-            assignment=a,
-            status=ReviewStatus.FINAL,
-            score=Decimal(3 + (a.pk % 7)),
-            recommendation="fund",
-            finalized_at=timezone.now(),
-        )
-        for a in assignments
-    )
-    # Statistics as autovacuum keeps them in a running database: without them PostgreSQL may
-    # plan the overview's score subqueries as nested loops over every review (from seconds to
-    # a minute for 300 applications). The number of queries measured here is the same.
-    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Assignment, Review)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(tables)}")
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-@pytest.mark.parametrize(
-    "url_name, query",
-    [
-        ("reviews:overview", ""),
-        ("reviews:overview", "?sort=-mean_score&flagged=on&q=Musterhausen"),
-        ("reviews:overview", "?page=2&sort=flags"),
-        ("reviews:ranking", ""),
-    ],
-)
-def test_list_pages_queries_do_not_grow_with_rows(
-    client, login, round_, case_officer, django_assert_num_queries, url_name, query
-):
-    login(client, case_officer)
-    make_applications(round_, 10)
-    url = reverse(url_name, args=[round_.pk]) + query
-    with_10 = count_queries(client, url)
-    make_applications(round_, 290)  # 300 in all
-    with django_assert_num_queries(with_10):
-        response = client.get(url)
-    assert response.status_code == 200
-
-
-def test_exports_queries_do_not_grow_with_rows(
-    client, login, round_, case_officer, django_assert_num_queries
-):
-    login(client, case_officer)
-    make_applications(round_, 10)
-    counts = [count_queries(client, reverse(n, args=[round_.pk])) for n in
-              ("reviews:ranking_csv", "reviews:ranking_xlsx")]  # fmt: skip
-    make_applications(round_, 290)
-    for name, expected in zip(("reviews:ranking_csv", "reviews:ranking_xlsx"), counts, strict=True):
-        with django_assert_num_queries(expected):
-            client.get(reverse(name, args=[round_.pk]))
-
-
+# The overview ----------------------------------------------------------------------------------
 def test_overview_shows_rows_counts_and_sort_links(client, login, round_, case_officer, in_review):
     ApplicationFactory(round=round_, status=Status.DRAFT, title="Geheimer Entwurf")
     login(client, case_officer)

@@ -1,4 +1,4 @@
-"""Rows of the authorisation matrix for the PDF bundle pages (applications/bundle_views.py),
+"""Rows of the authorisation matrix for the PDF bundle pages (documents/bundles/views.py),
 in the format of matrix.py, which merges them into MATRIX. Bundles are for case officers and
 admins only; the job used is a finished bundle of the world's round, made on first use."""
 
@@ -16,7 +16,7 @@ def bundle_job(world):
         return cached
     from django.core.files.base import ContentFile
 
-    from applications.models import BundleJob, BundleStatus
+    from documents.models import BundleJob, BundleStatus
 
     job = BundleJob(
         round=world.submitted.round,
@@ -37,12 +37,12 @@ def _job(world) -> dict:
 
 
 BUNDLE_ROWS: dict[str, Entry] = {
-    "applications:bundles": Entry(get=only(RP_STAFF, OK), post=logged_in(405)),
-    "applications:bundle_request": Entry(
+    "documents:bundles": Entry(get=only(RP_STAFF, OK), post=logged_in(405)),
+    "documents:bundle_request": Entry(
         get=only(RP_STAFF, OK),
         post=only(RP_STAFF, OK),  # an empty form comes back with its errors
         kwargs=lambda w: {"round_pk": w.submitted.round.pk},
     ),
-    "applications:bundle_status": Entry(get=only(RP_STAFF, OK), post=logged_in(405), kwargs=_job),
-    "applications:bundle_download": Entry(get=only(RP_STAFF, OK), post=logged_in(405), kwargs=_job),
+    "documents:bundle_status": Entry(get=only(RP_STAFF, OK), post=logged_in(405), kwargs=_job),
+    "documents:bundle_download": Entry(get=only(RP_STAFF, OK), post=logged_in(405), kwargs=_job),
 }

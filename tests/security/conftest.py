@@ -13,16 +13,16 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Role, User
 from accounts.services import REGISTRATION_SALT, hash_token
-from tests.accounts.factories import (
+from tests.accounts.factories import login_verified
+from tests.conftest import shared_data
+from tests.factories import (
     AdminFactory,
     CaseOfficerFactory,
     JoinRequestFactory,
     MunicipalityFactory,
     ReviewerFactory,
-    login_verified,
     staff_for,
 )
-from tests.conftest import shared_data
 
 from . import matrix
 
@@ -99,13 +99,9 @@ SECRET_TITLE = "Vertrauliches Vorhaben Heppenheim"
 
 
 def _application_world(world: World) -> None:
-    from applications.models import (
-        ApplicationPartner,
-        DocumentKind,
-        GeneratedDocument,
-        PartnerStatus,
-    )
+    from applications.models import ApplicationPartner, PartnerStatus
     from applications.workflow import Status
+    from documents.models import DocumentKind, GeneratedDocument
     from tests.factories import ApplicationFactory, FundingRoundFactory
 
     def joint(status, partner_status, **kwargs):
@@ -141,7 +137,7 @@ def _application_world(world: World) -> None:
 @pytest.fixture(autouse=True)
 def _health_checks_without_worker(monkeypatch):
     """/healthz/ reports the workers' heartbeats; none runs here, its own tests cover that."""
-    from wir_portal import views
+    from core import views
 
     monkeypatch.setitem(views.CHECKS, "workers", lambda: {"ok": True})
 

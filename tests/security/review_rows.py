@@ -29,8 +29,8 @@ def review_world(world):
         return cached
     from applications.models import ApplicationPartner, PartnerStatus
     from applications.workflow import Status
+    from demo.reviews import seed_criteria
     from reviews import services
-    from reviews.demo import seed_criteria
     from reviews.models import CHECKLIST, CheckOutcome
     from tests.factories import ApplicationFactory, FundingRoundFactory, ReviewerFactory
 

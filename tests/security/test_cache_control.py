@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 # exports, the jury's copy of an attachment, and the personal data export.
 DOWNLOADS = {
     "applications:attachment_download",
-    "applications:document",
-    "applications:bundle_download",
+    "documents:document",
+    "documents:bundle_download",
     "reviews:ranking_csv",
     "reviews:ranking_xlsx",
     "reviews:jury_attachment",
@@ -84,7 +84,7 @@ def test_every_download_is_private_and_not_stored(client, world, name):
 
 
 def test_decision_letter_download_is_private_and_not_stored(client, world):
-    from applications.models import DocumentKind, GeneratedDocument
+    from documents.models import DocumentKind, GeneratedDocument
 
     letter = GeneratedDocument(
         application=world.submitted, kind=DocumentKind.DECISION, filename="Bescheid.pdf"
@@ -92,7 +92,7 @@ def test_decision_letter_download_is_private_and_not_stored(client, world):
     letter.file.save("Bescheid.pdf", ContentFile(b"%PDF-1.4 Bescheid"), save=True)
     act_as(client, world, matrix.STAFF)
     response = client.get(
-        reverse("applications:document", kwargs={"pk": world.submitted.pk, "kind": "decision"})
+        reverse("documents:document", kwargs={"pk": world.submitted.pk, "kind": "decision"})
     )
     assert response.status_code == 200
     assert_private_no_store(response, "decision letter")

@@ -14,13 +14,8 @@ from hypothesis import strategies as st
 from accounts.models import Invitation, JoinRequest, Role, User
 from accounts.services import _registration_token, hash_token
 from municipalities.models import Membership
-from tests.accounts.factories import (
-    PASSWORD,
-    AdminFactory,
-    MunicipalityFactory,
-    MunicipalStaffFactory,
-    login_verified,
-)
+from tests.accounts.factories import PASSWORD, login_verified
+from tests.factories import AdminFactory, MunicipalityFactory, MunicipalStaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications.models import Application, ApplicationEvent, BundleJob
+from applications.models import Application, ApplicationEvent
 from applications.workflow import Status
-from reviews.demo import seed_criteria
+from demo.reviews import seed_criteria
+from documents.models import BundleJob
 from reviews.models import Assignment, FormalCheck, Review
 from tests.accounts.factories import login_verified
 from tests.factories import (
@@ -145,7 +146,7 @@ def test_bundle_request(rp, selection, statuses):
     client, application, _ = rp
     before = BundleJob.objects.count()
     response = client.post(
-        reverse("applications:bundle_request", args=[application.round_id]),
+        reverse("documents:bundle_request", args=[application.round_id]),
         {"selection": selection, "statuses": statuses},
     )
     assert response.status_code in (200, 302)

@@ -36,7 +36,8 @@ def test_security_headers(client, world, name):
 
 @pytest.mark.django_db
 def test_session_and_csrf_cookies_are_http_only_and_same_site(client):
-    from tests.accounts.factories import PASSWORD, MunicipalStaffFactory
+    from tests.accounts.factories import PASSWORD
+    from tests.factories import MunicipalStaffFactory
 
     user = MunicipalStaffFactory()
     client.get(reverse("accounts:login"))

@@ -35,12 +35,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "wir_portal",
     "core",
+    "kern",
     "accounts",
     "municipalities",
     "applications",
     "reviews",
+    "documents",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -54,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages of logged-in people and every download: Cache-Control: private, no-store.
-    "wir_portal.middleware.PrivateNoStoreMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle sessions end first; then RP roles must pass the second factor (accounts/middleware.py).
@@ -182,7 +184,7 @@ WIR_RECOVERY_CODE_COUNT = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "wir_portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # Mail ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -220,7 +222,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = False
 
-# Forms ---------------------------------------------------------------------------------------
+# Forms: rendered by the KERN template pack (the app kern/) ------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
 CRISPY_TEMPLATE_PACK = "kern"
 CRISPY_FAIL_SILENTLY = False
@@ -253,7 +255,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A new pool process loads fonts and WeasyPrint first (applications.tasks warm-up); on a busy
+# A new pool process loads fonts and WeasyPrint first (documents.tasks warm-up); on a busy
 # machine that takes longer than billiard's 4 s, which then kills it again and again.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=60.0)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
@@ -261,7 +263,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# Health endpoints (wir_portal/views.py): the timeout of each Redis check, how often workers
+# Health endpoints (core/views.py): the timeout of each Redis check, how often workers
 # write their heartbeat, and the token that opens the detailed report to monitoring.
 WIR_HEALTHZ_TIMEOUT = env.float("WIR_HEALTHZ_TIMEOUT", default=1.0)
 WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=10.0)
@@ -275,7 +277,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 50},
     },
     "bundle-jobs-watch": {
-        "task": "applications.bundle_jobs_watch",
+        "task": "documents.bundle_jobs_watch",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
@@ -290,7 +292,7 @@ WIR_OUTBOX_KEEP_DAYS = env.int("WIR_OUTBOX_KEEP_DAYS", default=30)
 # broker's visibility timeout, so a job whose worker was killed is redelivered first.
 WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)
 # A bundle part (or start, or merge) that no live worker holds and that has made no progress
-# for this long is dispatched again by the periodic `applications.bundle_jobs_watch`.
+# for this long is dispatched again by the periodic `documents.bundle_jobs_watch`.
 WIR_BUNDLE_PART_STALE_MINUTES = env.int("WIR_BUNDLE_PART_STALE_MINUTES", default=3)
 
 # Logging: never log passwords or form data; structured enough for a journal. ---------------

@@ -1,0 +1,161 @@
+"""What makes an application complete: the checks run before submission, the reference number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.formatting import de_date
+
+from ..eligibility import (
+    application_eligibility,
+    frozen_round,
+    municipality_label,
+)
+from ..models import (
+    FINANCING_FIELDS,
+    SECTION_FIELDS,
+    Application,
+    AttachmentKind,
+    FundingRound,
+    PartnerStatus,
+    ReferenceCounter,
+    Section,
+)
+from .base import application_field
+from .costs import cost_plan_errors
+from .dates import project_date_errors, start_date_errors, submission_day
+
+# Validation for submission --------------------------------------------------------------------
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    Section.APPLICANT: SECTION_FIELDS[Section.APPLICANT],
+    Section.PROJECT: SECTION_FIELDS[Section.PROJECT],
+}
+
+
+FORMAT_CHECKED_FIELDS = ("postcode", "contact_email", "contact_phone", "iban")
+
+
+# Which section an error key belongs to (for the "check your answers" page).
+KEY_SECTIONS: dict[str, str] = {
+    **{f: s for s, fields in SECTION_FIELDS.items() for f in fields},
+    **dict.fromkeys(FINANCING_FIELDS, Section.COST_PLAN),
+    "eligibility": Section.APPLICANT,
+}
+
+
+def section_of(key: str) -> str:
+    """The Section value an error key of ``application_validate_for_submission`` belongs to."""
+    if key.startswith("lines."):
+        return Section.COST_PLAN
+    return KEY_SECTIONS.get(key, key)
+
+
+def application_validate_for_submission(
+    application: Application, *, now: dt.datetime | None = None
+) -> dict[str, list[str]]:
+    """Everything that must hold before (re)submission, as ``{key: [German messages]}``.
+
+    Keys are model field names (``title``, ``iban``, ``decl_anbest_gk`` …), ``lines.<i>.<field>``
+    for cost lines, or section names (``partners``, ``cost_plan``, ``attachments``) and
+    ``eligibility``; ``section_of(key)`` maps a key to its section. Empty dict: complete.
+    ``now``: the moment of submission (default: now); the planned start must not lie before
+    its day (``submission_day``)."""
+    app = application
+    r = frozen_round(app)  # after a submission: the rules it was submitted under
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, text: str) -> None:
+        errors.setdefault(key, []).append(text)
+
+    # Required answers and formats.
+    for fields in REQUIRED_FIELDS.values():
+        for name in fields:
+            value = getattr(app, name)
+            if value in (None, "") or (isinstance(value, str) and not value.strip()):
+                label = application_field(name).verbose_name
+                add(name, _("Bitte füllen Sie „%(label)s“ aus.") % {"label": label})
+    for name in FORMAT_CHECKED_FIELDS:
+        value = getattr(app, name)
+        if value:
+            try:
+                application_field(name).run_validators(value)
+            except ValidationError as exc:
+                for text in exc.messages:
+                    add(name, text)
+    for key, msgs in project_date_errors(app, r).items():
+        for text in msgs:
+            add(key, text)
+    for key, msgs in start_date_errors(app, submission_day(app, now)).items():
+        for text in msgs:
+            add(key, text)
+
+    # Declarations.
+    for name in SECTION_FIELDS[Section.DECLARATIONS]:
+        if not getattr(app, name):
+            label = application_field(name).verbose_name
+            add(name, _("Bitte bestätigen Sie: %(label)s") % {"label": label})
+
+    # Partners and eligibility.
+    partners = list(
+        app.partners.exclude(status=PartnerStatus.DECLINED).select_related("municipality")
+    )
+    for p in partners:
+        if p.status != PartnerStatus.CONFIRMED:
+            add(
+                Section.PARTNERS,
+                _("Die %(municipality)s hat die Partnerschaft noch nicht bestätigt.")
+                % {"municipality": municipality_label(p.municipality)},
+            )
+    result = application_eligibility(app, [p.municipality for p in partners])
+    if not result.eligible:
+        key = Section.PARTNERS if result.mode != "not_eligible" else "eligibility"
+        for text in result.problems or result.messages:
+            add(key, text)
+
+    # Cost plan.
+    for key, msgs in cost_plan_errors(app).items():
+        for text in msgs:
+            add(key, text)
+
+    # Attachments.
+    kinds = list(app.attachments.values_list("kind", flat=True))
+    for kind in r.required_attachment_kinds:
+        if kind == AttachmentKind.LETTER_OF_INTENT:
+            if partners and kinds.count(kind) < len(partners):
+                add(
+                    Section.ATTACHMENTS,
+                    _(
+                        "Bitte laden Sie für jede Partnerkommune eine Absichtserklärung hoch "
+                        "(%(required)s erforderlich, %(present)s vorhanden)."
+                    )
+                    % {"required": len(partners), "present": kinds.count(kind)},
+                )
+        elif kind not in kinds:
+            add(
+                Section.ATTACHMENTS,
+                _("Bitte laden Sie die Anlage „%(kind)s“ hoch.")
+                % {"kind": AttachmentKind(kind).label},
+            )
+    return errors
+
+
+# The workflow ---------------------------------------------------------------------------------
+def deadline_text(round_: FundingRound) -> str:
+    local = timezone.localtime(round_.deadline)
+    return _("%(date)s um %(time)s Uhr") % {"date": de_date(local), "time": f"{local:%H:%M}"}
+
+
+def allocate_reference(round_: FundingRound) -> str:
+    """Next number of the round, gapless: the counter row is locked until commit, and a
+    rolled-back submission rolls the counter back too."""
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(round=round_, last_number=0)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(round=round_)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{round_.reference_prefix}-{counter.last_number:04d}"

@@ -1,0 +1,202 @@
+"""The merge: front matter and parts streamed page by page into one file
+(``pdf_writer.StreamingPdfWriter``), the bundle's footer stamped on each page, bookmarks, and
+the PDF/A metadata and OutputIntent of the WeasyPrint-rendered front matter."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+
+from applications.models import Application
+from core.outbox import outbox_enqueue
+
+from ..models import BundleJob, BundleJobPart, BundleStatus
+from ..pdf_pages import Footer, FooterFont
+from ..pdf_writer import OutlineItem, StreamingPdfWriter
+from ..rendering import render_html_pdf
+from . import dispatch, selection
+from .content import load_applications
+from .files import file_exists, media_path, read_index
+from .front import Entry, front_outline, render_front
+from .jobs import bundle_job_fail
+from .parts import part_for
+
+logger = logging.getLogger(__name__)
+
+# What the cover and contents show of an application (the long answers stay in the database).
+FRONT_FIELDS = (
+    "pk", "reference", "title", "status", "requested_grant", "own_funds", "third_party_funds",
+    "round__id", "round__title", "round__reference_prefix", "round__budget",
+    "lead_municipality__id", "lead_municipality__name",
+)  # fmt: skip
+
+
+class PartsMissing(Exception):
+    """The merge ran before every application's PDF was recorded (e.g. a task delivered
+    twice let the chord fire early). The merge task retries."""
+
+
+def bundle_merge(job_id: int) -> BundleJob | None:
+    """Merges the parts of a job into the bundle file and finishes the job."""
+    job = BundleJob.objects.select_related("round", "requested_by").filter(pk=job_id).first()
+    if job is None or not job.is_open:
+        return None
+    started = time.perf_counter()
+    parts = {
+        p.application_id: p for p in BundleJobPart.objects.filter(job=job).select_related("cache")
+    }
+    if any(pk not in parts for pk in job.application_ids):
+        raise PartsMissing(f"{len(parts)} of {len(job.application_ids)} parts recorded")
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(pk__in=job.application_ids)
+        .with_totals()
+        .select_related("round", "lead_municipality")
+        .only(*FRONT_FIELDS)
+    }
+    entries = []
+    for pk in job.application_ids:
+        part, application = parts[pk], applications.get(pk)
+        if application is None:
+            continue
+        if part.cache is None or not file_exists(part.cache.file.name):
+            # The cached file went away (cleaned up by hand?): render it again, here.
+            entry, _rendered = part_for(load_applications([pk])[pk])
+            BundleJobPart.objects.filter(pk=part.pk).update(cache=entry)
+            part.cache = entry
+        entries.append(Entry(application, part.cache))
+    if not entries:
+        bundle_job_fail(job.pk, _("Keiner der ausgewählten Anträge ist mehr vorhanden."))
+        return None
+    rows = selection.ranking_rows(job.round)
+    rows = rows if selection.ranking_has_scores(rows) else None
+    now = timezone.now()
+    front_pdf, front_pages = render_front(job, entries, rows, now)
+    total_pages = front_pages + sum(e.cache.pages for e in entries)
+
+    front_label = _("Antragsbündel %(prefix)s") % {"prefix": job.round.reference_prefix}
+    labels = [front_label, *(e.application.reference or "" for e in entries)]
+    font = FooterFont(io.BytesIO(_footer_sample(labels, total_pages)))
+
+    def footer(label: str, page: int) -> Footer:
+        return Footer(
+            left=label,
+            right=_("Seite %(page)s von %(pages)s") % {"page": page, "pages": total_pages},
+        )
+
+    filename = f"Antragsbuendel_{job.round.reference_prefix}_{job.pk}.pdf"
+    final_name = job.file.field.generate_filename(job, filename)
+    final = Path(settings.MEDIA_ROOT) / final_name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    front_reader = PdfReader(io.BytesIO(front_pdf))
+    outline = front_outline(front_reader)
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(dir=final.parent, suffix=".tmp", delete=False) as fh:
+        tmp_name = fh.name
+        try:
+            out = _HashingFile(fh, digest)
+            writer = StreamingPdfWriter(out, page_count=total_pages, footer_font=font)
+            writer.add_pages_from(
+                front_reader,
+                footers=[footer(front_label, i + 1) for i in range(front_pages)],
+                links=True,
+            )
+            for entry in entries:
+                path = media_path(entry.cache.file.name)
+                data = path.read_bytes()
+                label = entry.application.reference or ""
+                writer.add_pages_from(
+                    PdfReader(io.BytesIO(data)),
+                    footers=[footer(label, entry.start + i) for i in range(entry.cache.pages)],
+                    raw_index=read_index(path),
+                    raw_file=io.BytesIO(data),
+                )
+                outline.append(_application_outline(entry))
+                del data
+            writer.finish(outline=outline, catalog_from=front_reader)
+            size = out.count
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    os.chmod(tmp_name, 0o640)
+    os.replace(tmp_name, final)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        locked = BundleJob.objects.select_for_update().get(pk=job.pk)
+        if not locked.is_open:  # failed (time limit) or finished by a twin meanwhile
+            transaction.on_commit(lambda: final.unlink(missing_ok=True))
+            return None
+        locked.status = BundleStatus.DONE
+        locked.file = final_name
+        locked.filename = filename
+        locked.size = size
+        locked.sha256 = digest.hexdigest()
+        locked.pages = total_pages
+        locked.finished_at = timezone.now()
+        locked.merge_seconds = seconds
+        locked.error = ""
+        locked.save(
+            update_fields=[
+                "status", "file", "filename", "size", "sha256", "pages", "finished_at",
+                "merge_seconds", "error",
+            ]
+        )  # fmt: skip
+        outbox_enqueue(dispatch.SEND_MAIL, job.pk)
+    logger.info(
+        "Bundle job %s done: %s pages, %s bytes, merged in %.1f s",
+        job.pk,
+        total_pages,
+        size,
+        seconds,
+    )
+    return locked
+
+
+def _application_outline(entry: Entry) -> OutlineItem:
+    app = entry.application
+    base = entry.start - 1
+    title = f"{app.reference} – {app.lead_municipality.name}"
+    if app.title:
+        title += f": {app.title}"
+    return OutlineItem(
+        title,
+        base,
+        [OutlineItem(o["title"], base + int(o["page"])) for o in entry.cache.outline],
+    )
+
+
+def _footer_sample(labels: Sequence[str], total_pages: int) -> bytes:
+    """A one-page PDF that shows every character the footers use, in the footer's font, so
+    that WeasyPrint embeds exactly those glyphs once for the whole bundle."""
+    sample = _("Seite %(page)s von %(pages)s") % {"page": "0123456789", "pages": total_pages}
+    chars = sorted(set(sample + "".join(labels)) - {" "})
+    html = render_to_string("pdf/bundle_footer_sample.html", {"chars": chars})
+    return render_html_pdf(html, title="footer", created=timezone.now(), variant=None)
+
+
+class _HashingFile:
+    """Writes through to ``fh`` and feeds a SHA-256 on the way (one pass over the bytes)."""
+
+    def __init__(self, fh, digest):
+        self.fh = fh
+        self.digest = digest
+        self.count = 0
+
+    def write(self, data) -> int:
+        self.fh.write(data)
+        self.digest.update(data)
+        self.count += len(data)
+        return len(data)

@@ -1,0 +1,48 @@
+"""Celery tasks of the documents app: thin, take ids, safe to run twice (the functions they
+call store idempotently and mail once), retried on transient errors.
+
+Other apps owe this work by task name through the outbox (``core.outbox.outbox_enqueue``), e.g.
+``outbox_enqueue("documents.render_receipt", application_id)`` inside their transaction, so they
+never import this app. The bundle tasks live in ``bundles/tasks.py`` and are registered here."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_process_init
+
+from core.tasks import TRANSIENT_RETRY
+
+from . import letters, receipts, rendering
+from .bundles.tasks import (  # noqa: F401 - registered with Celery by importing them here
+    bundle_jobs_watch,
+    bundle_merge,
+    bundle_render_application,
+    bundle_start,
+    send_bundle_mail,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="documents.render_receipt", **TRANSIENT_RETRY)
+def render_receipt(application_id: int) -> None:
+    """Render the Eingangsbestätigung (receipt) of a submitted application and mail it."""
+    receipts.render_receipt(application_id)
+
+
+@shared_task(name="documents.render_decision_letter", **TRANSIENT_RETRY)
+def render_decision_letter(application_id: int) -> None:
+    """Render the Zuwendungs- or Ablehnungsbescheid, store it and mail it to the applicant."""
+    letters.render_decision_letter(application_id)
+
+
+@worker_process_init.connect
+def _warm_up_pdf_rendering(**kwargs) -> None:
+    """Each worker process loads the fonts and WeasyPrint once when it starts, not in the
+    first task it gets (about half a second per process)."""
+    try:
+        rendering.warm_up()
+    except Exception:  # noqa: BLE001 - a cold start is slower, not broken
+        logger.warning("PDF warm-up failed", exc_info=True)
