@@ -40,7 +40,7 @@ DEBUG = False
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="test-insecure-key-only-for-the-test-suite-0123456789"
 )
-_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/8")
 REDIS_URL = _worker_redis(_REDIS_URL)
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = _per_worker(env("CACHE_KEY_PREFIX", default="wir-test"))  # noqa: F405
