@@ -16,12 +16,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.financing import ApprovedPlan, FinancingAdjustment
+from applications.workflow import BUNDLEABLE_STATUSES, EDITABLE_STATUSES, Status
 from core.text import TextLengthValidator
 from core.validators import validate_iban, validate_phone
 from municipalities.selectors import member_municipality_ids
 
-from ..financing import ApprovedPlan, FinancingAdjustment
-from ..workflow import BUNDLEABLE_STATUSES, EDITABLE_STATUSES, Status
 from .choices import ANSWER_MAX_LENGTH, MONEY, SUMMARY_MAX_LENGTH, ZERO, PartnerStatus, Section
 from .rounds import CostCategory, FundingRound
 

@@ -8,8 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..events import event_choices, event_types
-from ..workflow import Status
+from applications.events import event_choices, event_types
+from applications.workflow import Status
+
 from .application import Application
 
 

@@ -12,7 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..workflow import Status
+from applications.workflow import Status
+
 from .choices import MONEY, AttachmentKind, FinancingType, ProgrammeLine
 
 # Funding rounds -------------------------------------------------------------------------------

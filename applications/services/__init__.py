@@ -13,7 +13,8 @@ Conventions for callers (views, forms, commands):
 * ``ValueError`` for programming errors (unknown section or field names).
 """
 
-from ..workflow import TransitionNotAllowed
+from applications.workflow import TransitionNotAllowed
+
 from .base import (
     STALE_MESSAGE,
     ApplicationFrozenError,

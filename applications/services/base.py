@@ -14,16 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import permissions, workflow
+from applications.events import event_types
+from applications.models import Application, ApplicationEvent, Section
+from applications.workflow import Status
 from municipalities.selectors import member_municipality_ids
-
-from .. import permissions, workflow
-from ..events import event_types
-from ..models import (
-    Application,
-    ApplicationEvent,
-    Section,
-)
-from ..workflow import Status
 
 if TYPE_CHECKING:  # the lazy string type exists only in django-stubs
     from django.utils.functional import _StrPromise as StrPromise

@@ -10,9 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.formatting import de_amount, parse_german_decimal
-
-from ..models import (
+from applications.models import (
     FINANCING_FIELDS,
     Application,
     CostCategory,
@@ -22,7 +20,9 @@ from ..models import (
     FundingRound,
     Section,
 )
-from ..workflow import Status
+from applications.workflow import Status
+from core.formatting import de_amount, parse_german_decimal
+
 from .base import (
     check_version,
     lock_application,

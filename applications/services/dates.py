@@ -9,12 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from applications.models import Application, FundingRound
 from core.formatting import de_date
 
-from ..models import (
-    Application,
-    FundingRound,
-)
 from .base import now_or
 
 

@@ -11,16 +11,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.formatting import de_date
-from core.validators import normalize_iban
-from municipalities.models import Municipality
-from municipalities.selectors import member_municipality_ids
-
-from ..eligibility import (
-    check_eligibility,
-    municipality_label,
-)
-from ..models import (
+from applications.eligibility import check_eligibility, municipality_label
+from applications.models import (
     SECTION_FIELDS,
     Application,
     EventAction,
@@ -29,7 +21,12 @@ from ..models import (
     RoundParticipation,
     Section,
 )
-from ..workflow import Status
+from applications.workflow import Status
+from core.formatting import de_date
+from core.validators import normalize_iban
+from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_ids
+
 from .base import (
     application_field,
     check_version,

@@ -7,15 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.models import Application, Attachment, AttachmentKind, EventAction, Section
 from core.validators import validate_upload
 
-from ..models import (
-    Application,
-    Attachment,
-    AttachmentKind,
-    EventAction,
-    Section,
-)
 from .base import (
     lock_application,
     record_event,

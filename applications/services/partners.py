@@ -7,17 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.formatting import de_number
-from core.outbox import outbox_enqueue
-from municipalities.models import Municipality
-from municipalities.selectors import member_municipality_ids
-
-from .. import permissions
-from ..eligibility import (
-    check_partner,
-    municipality_label,
-)
-from ..models import (
+from applications import permissions
+from applications.eligibility import check_partner, municipality_label
+from applications.models import (
     Application,
     ApplicationPartner,
     EventAction,
@@ -26,7 +18,12 @@ from ..models import (
     RoundParticipation,
     Section,
 )
-from ..selectors import open_item_request
+from applications.selectors import open_item_request
+from core.formatting import de_number
+from core.outbox import outbox_enqueue
+from municipalities.models import Municipality
+from municipalities.selectors import member_municipality_ids
+
 from .base import (
     ApplicationFrozenError,
     lock_application,

@@ -8,14 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.formatting import de_date
-
-from ..eligibility import (
-    application_eligibility,
-    frozen_round,
-    municipality_label,
-)
-from ..models import (
+from applications.eligibility import application_eligibility, frozen_round, municipality_label
+from applications.models import (
     FINANCING_FIELDS,
     SECTION_FIELDS,
     Application,
@@ -25,6 +19,8 @@ from ..models import (
     ReferenceCounter,
     Section,
 )
+from core.formatting import de_date
+
 from .base import application_field
 from .costs import cost_plan_errors
 from .dates import project_date_errors, start_date_errors, submission_day

@@ -15,25 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import permissions, workflow
+from applications.eligibility import freeze_figures
+from applications.financing import approved_plan
+from applications.models import Application, ItemRequest, PartnerStatus, RoundParticipation, Section
+from applications.snapshots import content_snapshot
+from applications.workflow import Action, Status, TransitionNotAllowed
 from core.formatting import de_amount, de_date
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
 
-from .. import permissions, workflow
-from ..eligibility import (
-    freeze_figures,
-)
-from ..financing import approved_plan
-from ..models import (
-    Application,
-    ItemRequest,
-    PartnerStatus,
-    RoundParticipation,
-    Section,
-)
-from ..snapshots import content_snapshot
-from ..workflow import Action, Status, TransitionNotAllowed
 from .base import lock_application, now_or, record_event, sync_instance, touch
 from .costs import parse_amount
 from .submission import allocate_reference, application_validate_for_submission, deadline_text

@@ -4,11 +4,10 @@ answers (``can``, ``in_state``) so that templates never compare raw status strin
 from django import template
 from django.utils.translation import gettext as _
 
+from applications import permissions, workflow
+from applications.workflow import Status
 from core.formatting import format_iban, format_money, format_number
 from municipalities.selectors import member_municipality_ids
-
-from .. import permissions, workflow
-from ..workflow import Status
 
 register = template.Library()
 

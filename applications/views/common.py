@@ -10,15 +10,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications import permissions, selectors, services
+from applications.models import Application, Section
+from applications.progress import SECTION_ORDER
+from applications.workflow import Status
 from municipalities.selectors import member_municipality_ids
-
-from .. import permissions, selectors, services
-from ..models import (
-    Application,
-    Section,
-)
-from ..progress import SECTION_ORDER
-from ..workflow import Status
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:

@@ -13,15 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import selectors, services
-from ..forms import (
-    CostLineFormSet,
-    FinancingForm,
-)
-from ..models import (
-    Application,
-    Section,
-)
+from applications import selectors, services
+from applications.forms import CostLineFormSet, FinancingForm
+from applications.models import Application, Section
+
 from .common import (
     _editable_application,
     _frozen_redirect,

@@ -9,16 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from applications import selectors, services
+from applications.eligibility import application_eligibility
+from applications.forms import ConfirmForm, PartnerAddForm, kreis_label
+from applications.models import Application, Section
 from core.text import clean_text
 
-from .. import selectors, services
-from ..eligibility import application_eligibility
-from ..forms import (
-    ConfirmForm,
-    PartnerAddForm,
-    kreis_label,
-)
-from ..models import Application, Section
 from .common import (
     _editable_application,
     _may_edit,

@@ -12,18 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from applications import permissions, selectors, services
+from applications.eligibility import check_eligibility
+from applications.forms import ResubmitForm, SectionForm
+from applications.models import SECTION_FIELDS, PartnerStatus
+from applications.progress import COMPLETE, section_states
+from applications.workflow import Status
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_get, member_municipality_ids
 
-from .. import permissions, selectors, services
-from ..eligibility import check_eligibility
-from ..forms import (
-    ResubmitForm,
-    SectionForm,
-)
-from ..models import SECTION_FIELDS, PartnerStatus
-from ..progress import COMPLETE, section_states
-from ..workflow import Status
 from .common import (
     _editable_application,
     _frozen_redirect,

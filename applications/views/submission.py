@@ -12,17 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from applications import permissions, selectors, services
+from applications.eligibility import application_eligibility
+from applications.forms import ConfirmForm, ResubmitForm
+from applications.middleware import arrival_time
+from applications.progress import section_answers, section_states
+from applications.workflow import Action, Status
 from municipalities.selectors import member_municipality_ids
 
-from .. import permissions, selectors, services
-from ..eligibility import application_eligibility
-from ..forms import (
-    ConfirmForm,
-    ResubmitForm,
-)
-from ..middleware import arrival_time
-from ..progress import section_answers, section_states
-from ..workflow import Action, Status
 from .common import _show_errors, _visible_application
 from .costs import _totals
 

@@ -11,16 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from applications import permissions, selectors, services
+from applications.forms import AttachmentForm
+from applications.models import AttachmentKind, Section
 from municipalities.selectors import member_municipality_ids
 
-from .. import permissions, selectors, services
-from ..forms import (
-    AttachmentForm,
-)
-from ..models import (
-    AttachmentKind,
-    Section,
-)
 from .common import (
     _editable_application,
     _file_response,

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from applications.models import Application
+from documents.models import ApplicationPdfCache
+from documents.pdf_writer import OutlineItem
+from documents.rendering import render_html_pdf
 
-from ..models import ApplicationPdfCache
-from ..pdf_writer import OutlineItem
-from ..rendering import render_html_pdf
 from .parts import UNREADABLE
 from .selection import selection_label
 

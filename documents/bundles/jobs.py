@@ -20,8 +20,14 @@ from django.utils.translation import gettext as _
 from applications.models import Application, FundingRound
 from core.mail import mail_once, mail_send
 from core.outbox import outbox_enqueue
+from documents.models import (
+    ApplicationPdfCache,
+    BundleJob,
+    BundleJobPart,
+    BundleSelection,
+    BundleStatus,
+)
 
-from ..models import ApplicationPdfCache, BundleJob, BundleJobPart, BundleSelection, BundleStatus
 from . import dispatch
 from .content import content_hash, load_applications
 from .files import file_exists

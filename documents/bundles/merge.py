@@ -22,11 +22,11 @@ from pypdf import PdfReader
 
 from applications.models import Application
 from core.outbox import outbox_enqueue
+from documents.models import BundleJob, BundleJobPart, BundleStatus
+from documents.pdf_pages import Footer, FooterFont
+from documents.pdf_writer import OutlineItem, StreamingPdfWriter
+from documents.rendering import render_html_pdf
 
-from ..models import BundleJob, BundleJobPart, BundleStatus
-from ..pdf_pages import Footer, FooterFont
-from ..pdf_writer import OutlineItem, StreamingPdfWriter
-from ..rendering import render_html_pdf
 from . import dispatch, selection
 from .content import load_applications
 from .files import file_exists, media_path, read_index

@@ -22,17 +22,17 @@ from pypdf import PdfReader
 from applications.models import Application, Attachment
 from applications.progress import section_answers
 from core import pdf_inspection
-
-from ..models import (
+from documents.models import (
     ApplicationPdfCache,
     BundleJob,
     BundleJobPart,
     BundleStatus,
     pdf_cache_upload_to,
 )
-from ..pdf_pages import fit_to_a4
-from ..pdf_writer import StreamingPdfWriter
-from ..rendering import render_html_pdf
+from documents.pdf_pages import fit_to_a4
+from documents.pdf_writer import StreamingPdfWriter
+from documents.rendering import render_html_pdf
+
 from .content import content_hash, load_applications
 from .files import file_exists, index_path, remove_file
 from .jobs import record_parts

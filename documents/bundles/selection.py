@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, FundingRound
 from applications.workflow import BUNDLEABLE_STATUSES, LODGED_STATUSES, statuses_in
+from documents.models import BundleJob, BundleSelection
 from reviews.selectors import round_ranking
-
-from ..models import BundleJob, BundleSelection
 
 
 # Permissions ------------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from applications.models import FundingRound
 from core.forms import KernFormMixin
+from documents.models import BundleJob, BundleSelection
+from documents.views import private_file_response
 
-from ..models import BundleJob, BundleSelection
-from ..views import private_file_response
 from . import jobs, selection
 
 JOBS_SHOWN = 30

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import BundleJob, BundleJobPart, BundleStatus
+from documents.models import BundleJob, BundleJobPart, BundleStatus
+
 from . import dispatch
 from .jobs import bundle_jobs_expire
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..selectors import documents_box as documents_box_context
+from documents.selectors import documents_box as documents_box_context
 
 register = template.Library()
 

@@ -22,13 +22,9 @@ from applications.models import (
 from applications.services.base import event_row, lock_application, now_or
 from applications.workflow import ASSIGNABLE_STATUSES
 from municipalities.selectors import municipality_ids_by_member
+from reviews import permissions
+from reviews.models import Assignment, AssignmentStatus, ReviewEvent
 
-from .. import permissions
-from ..models import (
-    Assignment,
-    AssignmentStatus,
-    ReviewEvent,
-)
 from .common import (
     application_municipality_ids,
     enqueue_task,

@@ -18,14 +18,9 @@ from applications.models import (
 )
 from applications.services.base import lock_application, now_or, sync_instance
 from applications.workflow import Action, Status
+from reviews import permissions
+from reviews.models import CHECKLIST, CheckOutcome, FormalCheck, ReviewEvent
 
-from .. import permissions
-from ..models import (
-    CHECKLIST,
-    CheckOutcome,
-    FormalCheck,
-    ReviewEvent,
-)
 from .common import enqueue_task, internal_event, require_manager
 
 

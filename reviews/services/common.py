@@ -19,8 +19,7 @@ from applications.models import (
 )
 from applications.services.base import record_event
 from core.outbox import outbox_enqueue
-
-from .. import permissions
+from reviews import permissions
 
 
 def internal_event(

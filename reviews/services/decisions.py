@@ -15,12 +15,8 @@ from applications.models import (
 from applications.services.base import lock_application, sync_instance
 from applications.workflow import Action
 from core.outbox import outbox_enqueue
+from reviews.models import Assignment, AssignmentStatus, ReviewStatus
 
-from ..models import (
-    Assignment,
-    AssignmentStatus,
-    ReviewStatus,
-)
 from .common import require_manager
 
 

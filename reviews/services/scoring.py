@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from applications.services.base import now_or, pk_of
 from applications.workflow import SCORING_STATUSES
-
-from .. import permissions
-from ..models import (
+from reviews import permissions
+from reviews.models import (
     Assignment,
     Criterion,
     Recommendation,
@@ -23,6 +22,7 @@ from ..models import (
     ReviewStatus,
     Score,
 )
+
 from .common import internal_event, require_manager
 
 SCORE_QUANTUM = Decimal("0.001")

@@ -12,14 +12,10 @@ from django.utils.translation import gettext as _
 from applications.models import (
     Application,
 )
+from reviews import permissions, selectors, services
+from reviews.forms import AssignForm, EndAssignmentForm, ReopenForm
+from reviews.models import Assignment, AssignmentStatus
 
-from .. import permissions, selectors, services
-from ..forms import (
-    AssignForm,
-    EndAssignmentForm,
-    ReopenForm,
-)
-from ..models import Assignment, AssignmentStatus
 from .common import _application_nav, manager_required
 
 

@@ -20,13 +20,10 @@ from applications.selectors import attachments_by_kind
 from applications.snapshots import resubmissions
 from applications.workflow import Action, Status
 from municipalities.selectors import member_municipality_ids
+from reviews import selectors, services
+from reviews.forms import FormalCheckForm, NoteForm
+from reviews.models import CHECKLIST, CheckOutcome
 
-from .. import selectors, services
-from ..forms import (
-    FormalCheckForm,
-    NoteForm,
-)
-from ..models import CHECKLIST, CheckOutcome
 from .common import (
     _application_nav,
     _content_context,

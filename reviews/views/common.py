@@ -18,8 +18,7 @@ from applications.models import (
 )
 from applications.progress import SECTION_ORDER, section_answers
 from applications.selectors import attachments_by_kind, cost_lines_of
-
-from .. import permissions
+from reviews import permissions
 
 PAGE_SIZE = 25
 

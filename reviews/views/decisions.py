@@ -12,12 +12,9 @@ from django.views.decorators.http import require_POST
 from applications import permissions as workflow_permissions
 from applications.workflow import Action
 from municipalities.selectors import member_municipality_ids
+from reviews import selectors, services
+from reviews.forms import ApproveForm, RejectForm
 
-from .. import selectors, services
-from ..forms import (
-    ApproveForm,
-    RejectForm,
-)
 from .common import _application_nav, _errors_to_messages, _service_errors_to, manager_required
 
 

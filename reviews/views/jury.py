@@ -10,12 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from applications.selectors import attachment_get, partners_not_declined
+from reviews import permissions, selectors, services
+from reviews.forms import DeclarationForm, ReviewForm
 
-from .. import permissions, selectors, services
-from ..forms import (
-    DeclarationForm,
-    ReviewForm,
-)
 from .common import _content_context, reviewer_required
 
 

@@ -11,12 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from applications.workflow import LODGED_STATUSES, statuses_in
+from reviews import exports, permissions, selectors, services
+from reviews.forms import BulkAssignForm, OverviewFilterForm
 
-from .. import exports, permissions, selectors, services
-from ..forms import (
-    BulkAssignForm,
-    OverviewFilterForm,
-)
 from .common import PAGE_SIZE, manager_required, rp_required
 
 
