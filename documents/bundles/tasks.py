@@ -41,15 +41,22 @@ class BundleTask(Task):
         jobs.bundle_job_fail(job_id, message)
 
 
+# Every step of a bundle: acknowledged late (a killed worker's step is delivered again),
+# retried on transient database and network errors, failing the job when it gives up.
+BUNDLE_STEP = {
+    "bind": True,
+    "base": BundleTask,
+    "acks_late": True,
+    "autoretry_for": BUNDLE_TRANSIENT,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
 @shared_task(
-    bind=True,
-    base=BundleTask,
     name=dispatch.START,
-    acks_late=True,
-    autoretry_for=BUNDLE_TRANSIENT,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
+    **BUNDLE_STEP,
     ignore_result=True,
     soft_time_limit=120,
     time_limit=180,
@@ -63,14 +70,8 @@ def bundle_start(self, job_id: int) -> None:
 
 
 @shared_task(
-    bind=True,
-    base=BundleTask,
     name=dispatch.RENDER,
-    acks_late=True,
-    autoretry_for=BUNDLE_TRANSIENT,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
+    **BUNDLE_STEP,
     soft_time_limit=300,
     time_limit=360,
 )
@@ -80,14 +81,8 @@ def bundle_render_application(self, job_id: int, application_id: int) -> None:
 
 
 @shared_task(
-    bind=True,
-    base=BundleTask,
     name=dispatch.MERGE,
-    acks_late=True,
-    autoretry_for=BUNDLE_TRANSIENT,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
+    **BUNDLE_STEP,
     ignore_result=True,
     soft_time_limit=25 * 60,
     time_limit=30 * 60,
