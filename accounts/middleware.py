@@ -52,10 +52,30 @@ def idle_seconds() -> int:
     return int(settings.WIR_SESSION_IDLE_MINUTES * 60)
 
 
+def activity_resolution() -> int:
+    """How far the stored time of the last request may lag behind the real one (seconds)."""
+    return max(0, int(settings.WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS))
+
+
+def activity_record(session, now: int, *, force: bool = False) -> None:
+    """Stores ``now`` as the time of the last request, but only when the stored time is
+    more than ``activity_resolution()`` old (or ``force``): a request that changes nothing
+    else then does not write the session (no UPDATE of django_session, no transaction).
+
+    So the stored time is at most that many seconds before the real last request, and
+    ``SessionIdleTimeoutMiddleware`` adds as many seconds to the idle time: the logout can
+    come up to that much later than ``WIR_SESSION_IDLE_MINUTES`` after the last request,
+    never earlier (which is what the page's countdown, static/js/session-timeout.js, shows)."""
+    last = session.get(LAST_ACTIVITY_SESSION_KEY)
+    if force or last is None or now - int(last) > activity_resolution():
+        session[LAST_ACTIVITY_SESSION_KEY] = now
+
+
 class SessionIdleTimeoutMiddleware:
     """Logs out a session that has made no request for ``WIR_SESSION_IDLE_MINUTES``.
 
-    The time of the last request is kept in the session; the page's script
+    The time of the last request is kept in the session, to the minute
+    (``WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS``, see ``activity_record``); the page's script
     (static/js/session-timeout.js) warns shortly before and can ping to stay logged in."""
 
     def __init__(self, get_response):
@@ -66,7 +86,9 @@ class SessionIdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
-            if last is not None and now - int(last) > idle_seconds():
+            # The stored time may lag the real last request by up to the resolution: only
+            # a session idle for longer than both together has certainly been idle too long.
+            if last is not None and now - int(last) > idle_seconds() + activity_resolution():
                 logout(request)
                 messages.info(
                     request,
@@ -80,7 +102,7 @@ class SessionIdleTimeoutMiddleware:
                     query = urlencode({"next": request.get_full_path()})
                     return redirect(f"{reverse('accounts:login')}?{query}")
                 return redirect("accounts:login")
-            request.session[LAST_ACTIVITY_SESSION_KEY] = now
+            activity_record(request.session, now)
         return self.get_response(request)
 
 

@@ -4,6 +4,7 @@ memberships, two-factor set-up, password change, "Meine Daten" and the session p
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 
 import qrcode
@@ -47,6 +48,8 @@ from .forms import (
 )
 from .middleware import (
     LAST_ACTIVITY_SESSION_KEY,
+    activity_record,
+    activity_resolution,
     idle_seconds,
     is_verified,
     two_factor_pending,
@@ -565,13 +568,16 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def session_ping(request: HttpRequest) -> JsonResponse:
-    """The button "Angemeldet bleiben": the middleware has just touched the session."""
+    """The button "Angemeldet bleiben" (and typing in a form): stores the time of this
+    request exactly, even within the minute in which the middleware would not write it."""
     if not request.user.is_authenticated:
         return JsonResponse({"authenticated": False}, status=401)
+    activity_record(request.session, int(time.time()), force=True)
     return JsonResponse(
         {
             "authenticated": True,
             "idle_seconds": idle_seconds(),
+            "grace_seconds": activity_resolution(),
             "last_activity": request.session.get(LAST_ACTIVITY_SESSION_KEY),
         }
     )

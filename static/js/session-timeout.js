@@ -78,6 +78,11 @@
     restoreDrafts(document.querySelector("[data-session-restored]"));
     var idle = parseInt(box.getAttribute("data-idle-seconds"), 10) * 1000;
     var lead = parseInt(box.getAttribute("data-warning-seconds"), 10) * 1000;
+    // The server keeps the time of the last request only to the minute (or so) and ends
+    // the session up to that much after `idle`, never before: the warning keeps its promise
+    // ("in 2 minutes" at idle - lead), and the page reloads only once the session has
+    // certainly ended, so that reload does not count as activity and keep it alive.
+    var grace = (parseInt(box.getAttribute("data-grace-seconds"), 10) || 0) * 1000;
     var live = box.querySelector("[data-session-live]");
     var message = box.getAttribute("data-warning-text") || "";
     var pingEvery = Math.max(Math.min(60000, idle / 4), 1000);
@@ -105,7 +110,7 @@
       window.clearTimeout(warnTimer);
       window.clearTimeout(expireTimer);
       warnTimer = window.setTimeout(open, Math.max(idle - lead, 0));
-      expireTimer = window.setTimeout(expired, idle + 1000);
+      expireTimer = window.setTimeout(expired, idle + grace + 1000);
     }
     function ping() {
       if (pinging) { return; }

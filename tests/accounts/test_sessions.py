@@ -2,13 +2,17 @@ import logging
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import accounts.middleware
+import accounts.views
 from accounts.middleware import LAST_ACTIVITY_SESSION_KEY
 from accounts.models import LoginEvent, LoginEventKind
 from tests.accounts.factories import PASSWORD, login_verified
-from tests.factories import MunicipalStaffFactory
+from tests.factories import ApplicationFactory, MunicipalStaffFactory, staff_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +24,12 @@ def test_idle_session_is_logged_out_with_a_message(client, settings):
     login_verified(client, user)
     assert client.get(reverse("accounts:profile")).status_code == 200
     session = client.session
+    # The stored time may lag the last request by the resolution: idle for longer than both.
     session[LAST_ACTIVITY_SESSION_KEY] = (
-        int(time.time()) - settings.WIR_SESSION_IDLE_MINUTES * 60 - 5
+        int(time.time())
+        - settings.WIR_SESSION_IDLE_MINUTES * 60
+        - settings.WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS
+        - 5
     )
     session.save()
     response = client.get(reverse("accounts:profile"), follow=True)
@@ -46,11 +54,116 @@ def test_activity_and_the_ping_keep_the_session(client, settings):
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
+class Clock:
+    """Stands in for the ``time`` module of the middleware and the ping view."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    settings.WIR_SESSION_IDLE_MINUTES = 30
+    settings.WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+    fake = Clock(time.time())
+    monkeypatch.setattr(accounts.middleware, "time", fake)
+    monkeypatch.setattr(accounts.views, "time", fake)
+    return fake
+
+
+def _session_writes(queries) -> list[str]:
+    """Writes of the session and transactions (savepoints inside the test's transaction)."""
+    return [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"]
+        and not q["sql"].lstrip().upper().startswith("SELECT")
+        or q["sql"].upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_a_page_that_changes_nothing_writes_no_session(client):
+    """A logged-in GET of a static page and of a list page: no UPDATE or INSERT of the
+    session, no transaction (it was BEGIN / UPDATE django_session / COMMIT on each)."""
+    application = ApplicationFactory()
+    login_verified(client, staff_for(application.lead_municipality))
+    pages = [reverse("impressum"), reverse("applications:list")]
+    assert client.get(pages[0]).status_code == 200  # the first request stores the time
+    for url in pages * 2:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert application.title in response.content.decode() or url == pages[0]
+        assert _session_writes(captured.captured_queries) == [], url
+
+
+def test_activity_within_the_minute_counts_and_the_logout_is_never_early(client, clock):
+    idle = 30 * 60
+    login_verified(client, MunicipalStaffFactory())
+    page = reverse("accounts:profile")
+    start = clock.now
+    assert client.get(page).status_code == 200
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] == int(start)
+
+    # Within the minute: the page is served, the stored time stays (no write).
+    clock.now = start + 50
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(page).status_code == 200
+    assert _session_writes(captured.captured_queries) == []
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] == int(start)
+
+    # Exactly the idle time after that request (the page promised no logout before): still
+    # logged in, although the stored time is 50 s older. This request moves the stored time.
+    clock.now = start + 50 + idle
+    assert client.get(page).status_code == 200
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] == int(start + 50 + idle)
+
+
+def test_the_idle_logout_comes_at_most_the_resolution_late(client, clock):
+    idle = 30 * 60
+    login_verified(client, MunicipalStaffFactory())
+    page = reverse("accounts:profile")
+    start = clock.now
+    assert client.get(page).status_code == 200
+    clock.now = start + 59
+    assert client.get(page).status_code == 200  # the last activity, not stored
+    # Idle for the idle time and a minute after the last request: logged out.
+    clock.now = start + 59 + idle + 61
+    response = client.get(page)
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    assert client.get(page).status_code == 302
+
+
+def test_the_ping_stores_the_time_even_within_the_minute(client, clock):
+    idle = 30 * 60
+    login_verified(client, MunicipalStaffFactory())
+    start = clock.now
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    clock.now = start + 20
+    response = client.post(reverse("accounts:session_ping"))
+    assert response.status_code == 200
+    assert response.json() == {
+        "authenticated": True,
+        "idle_seconds": idle,
+        "grace_seconds": 60,
+        "last_activity": int(start + 20),
+    }
+    assert client.session[LAST_ACTIVITY_SESSION_KEY] == int(start + 20)
+    # The ping extended the session: idle + resolution after the first request (when it
+    # would have ended without the ping) the person is still logged in.
+    clock.now = start + 20 + idle + 60
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
 def test_pages_carry_the_warning_configuration_for_the_script(client, settings):
     settings.WIR_SESSION_IDLE_MINUTES = 30
     login_verified(client, MunicipalStaffFactory())
     html = client.get(reverse("accounts:profile")).content.decode()
     assert 'data-idle-seconds="1800"' in html and 'data-warning-seconds="120"' in html
+    assert 'data-grace-seconds="60"' in html
     assert "Ihre Sitzung läuft in 2 Minuten ab" in html
     assert "js/session-timeout.js" in html
     assert "session-timeout" not in Client().get(reverse("home")).content.decode()

@@ -165,6 +165,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 # A session without a request for this long is logged out; the page warns 2 minutes before.
 WIR_SESSION_IDLE_MINUTES = env.int("WIR_SESSION_IDLE_MINUTES", default=30)
 WIR_SESSION_WARNING_MINUTES = env.int("WIR_SESSION_WARNING_MINUTES", default=2)
+# The time of the last request is written to the session only when it moved by more than
+# this many seconds, so a request that changes nothing does not write the session (no UPDATE,
+# no transaction). The idle logout then comes up to this much later, never earlier
+# (accounts.middleware.activity_record).
+WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS = env.int(
+    "WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS", default=60
+)
 
 # Invitations by an admin, self-registration of municipal staff.
 WIR_INVITATION_DAYS = env.int("WIR_INVITATION_DAYS", default=14)
