@@ -93,7 +93,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/wir_portal"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Persistent connections: a process reuses its connection for DATABASE_CONN_MAX_AGE seconds
+# instead of connecting anew for each request; CONN_HEALTH_CHECKS tests a reused connection
+# before the first query of a request, so a restarted database costs no failed request.
+# Safe wherever the portal runs (checked against Django 5.2 and Celery 5.x):
+# - gunicorn (sync workers): one request at a time per process, so one connection per worker
+#   (with --threads, one per thread: keep workers x threads below max_connections);
+# - runserver (scripts/run, Procfile): its ThreadedWSGIServer.close_request closes each
+#   thread's connections after every request, so nothing persists there (as with 0);
+# - Celery workers: the Django fixup closes the connections before and after every task;
+# - tests (pytest-django): the test client keeps Django's request signals from closing the
+#   test's connection, and live servers close theirs after each request as runserver does.
+# Under ASGI (wir_portal/asgi.py, not deployed) Django advises 0: set the variable to 0 there.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # An unreachable database fails a request (and /healthz/ready/) within seconds, not minutes.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
