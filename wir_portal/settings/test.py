@@ -53,4 +53,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_USE_FINDERS = True
+# The session stores the time of the last request when it moved by more than this: so long
+# that no test's query count depends on whether it crossed a minute since the login. The
+# tests of the idle timeout set their own value (tests/accounts/test_sessions.py).
+WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS = env.int(
+    "WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS", default=3600
+)
 WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=1.0)
