@@ -118,3 +118,25 @@ def test_admin_changelists(client, assert_constant_queries, model):
         make_rows=_admin_rows(model),
         client=client,
     )
+
+
+def test_round_page(client, assert_constant_queries):
+    """A round's page for someone working for many municipalities: one button per
+    municipality that may still apply, and those taking part already."""
+    round_ = FundingRoundFactory()
+    staff = staff_for(MunicipalityFactory())
+    taking_part = []
+
+    def make_rows(n):
+        for _ in range(n):
+            MembershipFactory(user=staff, municipality=MunicipalityFactory())
+            application = ApplicationFactory(round=round_)
+            MembershipFactory(user=staff, municipality=application.lead_municipality)
+            taking_part.append(application)
+
+    client.force_login(staff)
+    response = assert_constant_queries(
+        reverse("applications:round", args=[round_.pk]), make_rows=make_rows, client=client
+    )
+    offers, part = response.context["offers"], response.context["taking_part"]
+    assert len(offers) == 21 and len(part) == len(taking_part) == 20
