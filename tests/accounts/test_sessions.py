@@ -13,7 +13,12 @@ import accounts.views
 from accounts.middleware import LAST_ACTIVITY_SESSION_KEY
 from accounts.models import LoginEvent, LoginEventKind
 from tests.accounts.factories import PASSWORD, login_verified
-from tests.factories import ApplicationFactory, MunicipalStaffFactory, staff_for
+from tests.factories import (
+    ApplicationFactory,
+    CaseOfficerFactory,
+    MunicipalStaffFactory,
+    staff_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +106,18 @@ def test_a_page_that_changes_nothing_writes_no_session(client, settings):
             response = client.get(url)
         assert response.status_code == 200
         assert application.title in response.content.decode() or url == pages[0]
+        assert _session_writes(captured.captured_queries) == [], url
+
+
+def test_no_session_write_for_a_case_officer_or_an_anonymous_visitor(client, settings):
+    """With the second factor (django-otp), messages, axes and the locale middleware in the
+    chain: a case officer's list of rounds and a visitor's static page write nothing."""
+    settings.WIR_SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+    visitor = Client()
+    login_verified(client, CaseOfficerFactory())
+    for c, url in [(client, reverse("reviews:index")), (visitor, reverse("impressum"))] * 2:
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(url).status_code == 200
         assert _session_writes(captured.captured_queries) == [], url
 
 
