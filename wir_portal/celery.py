@@ -1,9 +1,11 @@
 """The Celery application: tasks are discovered in each app's tasks.py. Every worker writes
-a heartbeat into Redis (core/heartbeat.py) that the health report reads."""
+a heartbeat into Redis (core/heartbeat.py) that the health report reads. Beat schedules with
+celery-redbeat (schedule and a lock in Redis, see CELERY_BEAT_SCHEDULER in the settings)."""
 
 import os
 
 from celery import Celery
+from django.conf import settings
 
 from core.heartbeat import WorkerHeartbeat
 
@@ -13,6 +15,19 @@ app = Celery("wir_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeat)
+
+
+@app.on_after_configure.connect
+def _redbeat_configure(sender: Celery, **kwargs) -> None:
+    """RedBeat reads its options only under their own names (``redbeat_redis_url``), not with
+    the CELERY_ namespace of the Django settings, so they are set here from WIR_BEAT_*."""
+    sender.conf.update(
+        redbeat_redis_url=settings.WIR_BEAT_REDIS_URL or sender.conf.broker_url,
+        # Options for RedBeat's own Redis client: retry a lost connection for a minute.
+        redbeat_redis_options={"retry_period": 60},
+        redbeat_key_prefix=settings.WIR_BEAT_KEY_PREFIX,
+        redbeat_lock_timeout=settings.WIR_BEAT_LOCK_SECONDS,
+    )
 
 
 @app.task(name="wir_portal.ping", ignore_result=False)

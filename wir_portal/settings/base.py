@@ -302,6 +302,17 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 50},
     },
 }
+# The beat keeps its schedule in Redis (celery-redbeat, configured in wir_portal/celery.py)
+# under a lock: a second beat started by mistake waits for the lock instead of sending every
+# periodic task a second time, and takes over when the first one stops, or at the latest
+# WIR_BEAT_LOCK_SECONDS after it died. Beat renews the lock at least every
+# CELERY_BEAT_MAX_LOOP_INTERVAL seconds, so the lock must last several of those.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=30)
+WIR_BEAT_LOCK_SECONDS = env.int("WIR_BEAT_LOCK_SECONDS", default=5 * CELERY_BEAT_MAX_LOOP_INTERVAL)
+# The Redis of the schedule and the lock (empty: the broker's) and the prefix of its keys.
+WIR_BEAT_REDIS_URL = env("WIR_BEAT_REDIS_URL", default="")
+WIR_BEAT_KEY_PREFIX = env("WIR_BEAT_KEY_PREFIX", default="wir-beat")
 # Outbox (core/outbox.py): a message never handed to the broker is sent again after this
 # many seconds; one handed over but not finished after this many minutes, at most so often.
 WIR_OUTBOX_GRACE_SECONDS = env.int("WIR_OUTBOX_GRACE_SECONDS", default=60)
