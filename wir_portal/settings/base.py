@@ -111,6 +111,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 )
+# Behind PgBouncer in transaction mode (DATABASE_PGBOUNCER=true, as in docker-compose.yml) a
+# connection's transactions may each run on another server connection, so a server-side cursor
+# (QuerySet.iterator()) would vanish between them: Django then reads with client-side cursors.
+# The portal keeps no other session state (no SET, advisory locks, LISTEN, prepared statements).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=env.bool("DATABASE_PGBOUNCER", default=False)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
