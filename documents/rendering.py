@@ -1,9 +1,20 @@
 """The one PDF renderer: WeasyPrint, shared by receipts, decision letters and bundles.
 
-Every PDF uses KERN's Fira Sans from node_modules, so letters and portal look alike. The font
-configuration and its stylesheet are built once per process (``_weasy``): loading and decoding
-Fira Sans is the largest fixed cost of a small PDF. A worker process does it when it starts
-(``warm_up``, called by ``documents.tasks``).
+Every PDF uses KERN's Fira Sans from node_modules, so letters and portal look alike. KERN ships
+it as WOFF2, which WeasyPrint would decode (fontTools, about half a second per face) in every
+process that builds a font configuration. So:
+
+* the four faces are decoded to TrueType once per machine into ``WIR_PDF_FONT_CACHE`` (named by
+  the hash of their WOFF2 file, written atomically, so worker processes share them; a process
+  that cannot write there decodes into a private temporary folder), and the font stylesheet
+  points at those files;
+* the font configuration and its stylesheet are built once per process (``_weasy``) and reused
+  by every receipt, letter and bundle part; a worker process does that when it starts
+  (``warm_up``, called by ``documents.tasks``).
+
+WeasyPrint subsets the embedded fonts when it writes a PDF; with HarfBuzz-Subset that is quick,
+without it fontTools re-reads each whole face on every render (seconds per PDF), which
+``warm_up`` reports.
 
 Only task-side modules import this one (receipts, letters, the parts and merge of bundles), so
 the web process never loads WeasyPrint."""
@@ -12,35 +23,95 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from fontTools.ttLib import woff2
 from weasyprint import CSS, HTML
+from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text.fonts import FontConfiguration
+
+logger = logging.getLogger(__name__)
 
 # Archival PDF with fonts embedded: receipts, letters and a bundle's front matter.
 PDF_VARIANT = "pdf/a-3b"
 AUTHOR = "Regierungspräsidium Darmstadt – WIR-Portal"
 
+# The faces of Fira Sans the PDFs use: (weight, style, file name without ".woff2").
+FACES = (
+    (400, "normal", "FiraSans-Regular"),
+    (400, "italic", "FiraSans-Italic"),
+    (600, "normal", "FiraSans-SemiBold"),
+    (700, "normal", "FiraSans-Bold"),
+)
+TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO")
+
+
+def kern_fonts_dir() -> Path:
+    return Path(settings.NODE_MODULES) / "@kern-ux" / "native" / "dist" / "fonts" / "fira-sans"
+
+
+@cache
+def _private_font_dir() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="wir-pdf-fonts-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def _is_truetype(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in TRUETYPE_MAGIC
+    except OSError:
+        return False
+
+
+def decoded_font(source: Path) -> Path:
+    """The TrueType file of the WOFF2 font ``source``: from the font cache, or decoded now and
+    stored there (atomically: a concurrent process finds the whole file or none)."""
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    decoded: bytes | None = None
+    for folder in (Path(settings.WIR_PDF_FONT_CACHE), None):
+        folder = folder or _private_font_dir()
+        target = folder / f"{source.stem}-{digest}.ttf"
+        if _is_truetype(target):
+            return target
+        if decoded is None:
+            out = io.BytesIO()
+            woff2.decompress(io.BytesIO(data), out)
+            decoded = out.getvalue()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as fh:
+                fh.write(decoded)
+            os.chmod(fh.name, 0o644)
+            os.replace(fh.name, target)
+            return target
+        except OSError:
+            logger.warning("Cannot write the decoded font to %s", folder, exc_info=True)
+    raise OSError(f"No folder to store the decoded font {source.name} in.")
+
 
 @cache
 def fonts_css() -> str:
-    fonts = Path(settings.NODE_MODULES) / "@kern-ux" / "native" / "dist" / "fonts" / "fira-sans"
+    """``@font-face`` rules for Fira Sans, pointing at the decoded TrueType files."""
     faces = []
-    for weight, style, name in (
-        (400, "normal", "FiraSans-Regular"),
-        (400, "italic", "FiraSans-Italic"),
-        (600, "normal", "FiraSans-SemiBold"),
-        (700, "normal", "FiraSans-Bold"),
-    ):
-        path = fonts / f"{name}.woff2"
+    for weight, style, name in FACES:
+        path = kern_fonts_dir() / f"{name}.woff2"
         if path.exists():
             faces.append(
                 "@font-face { font-family: 'Fira Sans'; "
-                f"src: url('{path.as_uri()}') format('woff2'); "
+                f"src: url('{decoded_font(path).as_uri()}') format('truetype'); "
                 f"font-weight: {weight}; font-style: {style}; }}"
             )
     return "\n".join(faces)
@@ -48,7 +119,7 @@ def fonts_css() -> str:
 
 @cache
 def _weasy() -> tuple[FontConfiguration, CSS]:
-    """One FontConfiguration and font stylesheet per process."""
+    """One FontConfiguration and font stylesheet per process, for every PDF it renders."""
     font_config = FontConfiguration()
     # Dropped before the interpreter tears down the modules its destructor needs.
     atexit.register(_weasy.cache_clear)
@@ -97,6 +168,11 @@ def render_pdf(
 
 def warm_up() -> None:
     """Loads fonts and WeasyPrint's lazy parts by rendering a tiny document."""
+    if getattr(weasy_ffi, "harfbuzz_subset", True) is None:
+        logger.warning(
+            "HarfBuzz-Subset is missing: WeasyPrint subsets fonts with fontTools, which takes "
+            "seconds per PDF. Install libharfbuzz-subset0."
+        )
     html = (
         "<!DOCTYPE html><html lang='de'><head><title>x</title></head><body><p>x</p></body></html>"
     )

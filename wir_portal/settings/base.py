@@ -139,6 +139,13 @@ WIR_UPLOAD_MAX_BYTES = env.int("WIR_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # merged into a bundle, so a small "PDF bomb" cannot fill a worker's memory.
 WIR_PDF_MAX_INFLATED_BYTES = env.int("WIR_PDF_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where the PDF renderer keeps KERN's Fira Sans decoded from WOFF2 to TrueType (files named by
+# the hash of their source), so that a new worker process reads them instead of decoding them
+# again (about 2 s). Any folder the workers may write; if it is not writable, each process
+# decodes into a private temporary folder.
+WIR_PDF_FONT_CACHE = Path(
+    env("WIR_PDF_FONT_CACHE", default=str(BASE_DIR / "var" / "cache" / "pdf-fonts"))
+)
 
 # Official municipality register (Destatis GV100AD), read from a path, never copied in.
 WIR_GV100AD = env("WIR_GV100AD", default="")
