@@ -177,12 +177,15 @@ class StreamingPdfWriter:
         stream's raw (still encoded) bytes are copied, never decoded and encoded again."""
         if isinstance(obj, IndirectObject):
             num = obj.idnum if source is None else self._ref_num(source, obj)
-            out.append(b"%d 0 R" % num)
+            self._ref_token(num, out)
             self._refs += 1
         elif isinstance(obj, NameObject):
             out.append(_name_bytes(obj))
         elif isinstance(obj, _Raw):
-            out.append(obj.data)
+            if isinstance(obj.data, bytes):
+                out.append(obj.data)
+            else:
+                out.extend(obj.data)
         elif isinstance(obj, StreamObject):
             data = obj._data
             out.append(b"<<")
@@ -203,7 +206,7 @@ class StreamingPdfWriter:
                 if self.index and source is not None and _long_array(value):
                     num = self._alloc()
                     self._write_object(num, value, source)
-                    out.append(b"%d 0 R" % num)
+                    self._ref_token(num, out)
                     self._refs += 1
                 else:
                     self._ser(value, source, out)
@@ -226,7 +229,14 @@ class StreamingPdfWriter:
         """``obj`` of ``source`` as bytes for an object of ours (references renumbered)."""
         out: list = []
         self._ser(obj, source, out)
-        return _Raw(b"".join(out))
+        return _Raw(self._pack(out))
+
+    def _ref_token(self, num: int, out: list) -> None:
+        """A reference to our object ``num`` (``pdf_segments`` writes a relocatable slot)."""
+        out.append(b"%d 0 R" % num)
+
+    def _pack(self, out: list):
+        return b"".join(out)
 
     def _drain(self, source: _Source) -> None:
         while source.queue:
@@ -325,11 +335,7 @@ class StreamingPdfWriter:
                     new_fonts[key] = self._clone(source, value)
             new_fonts[_name("/WirFooterFont")] = IndirectObject(self._footer_font_num, 0, None)
             new_resources[_name("/Font")] = new_fonts
-            refs = [
-                IndirectObject(self._open_num, 0, None),
-                *refs,
-                self.add_object(_stream(self._footer_content(footer))),
-            ]
+            refs = [IndirectObject(self._open_num, 0, None), *refs, self._footer_ref(footer)]
         new[_name("/Resources")] = new_resources
         new[_name("/Contents")] = ArrayObject(refs)
 
@@ -338,6 +344,9 @@ class StreamingPdfWriter:
             if annots:
                 new[_name("/Annots")] = ArrayObject(annots)
         self._write_object(num, new)
+
+    def _footer_ref(self, footer: Footer) -> IndirectObject:
+        return self.add_object(_stream(self._footer_content(footer)))
 
     def _footer_content(self, footer: Footer) -> bytes:
         font = self.footer_font
@@ -480,11 +489,12 @@ class StreamingPdfWriter:
 
 
 class _Raw(PdfObject):
-    """Bytes written as they are: a value copied from a source, already serialised."""
+    """Bytes written as they are: a value copied from a source, already serialised (a list
+    of bytes and reference slots while ``pdf_segments`` records a segment)."""
 
     __slots__ = ("data",)
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes | list):
         self.data = data
 
     def write_to_stream(self, stream) -> None:

@@ -1,6 +1,9 @@
-"""The merge: front matter and parts streamed page by page into one file
-(``pdf_writer.StreamingPdfWriter``), the bundle's footer stamped on each page, bookmarks, and
-the PDF/A metadata and OutputIntent of the WeasyPrint-rendered front matter."""
+"""The merge: front matter and parts streamed into one file (``pdf_writer.StreamingPdfWriter``),
+the bundle's footer on each page, bookmarks, and the PDF/A metadata and OutputIntent of the
+WeasyPrint-rendered front matter. Each part comes as its stamped segment
+(``pdf_segments``, made by the part's render task and kept beside the cached part), so the
+merge copies it as bytes and fills in only object numbers and footers: a re-bundle after one
+changed application stamps only that application."""
 
 from __future__ import annotations
 
@@ -24,15 +27,16 @@ from applications.models import Application
 from core.outbox import outbox_enqueue
 from documents.models import BundleJob, BundleJobPart, BundleStatus
 from documents.pdf_pages import Footer, FooterFont
+from documents.pdf_segments import splice_segment
 from documents.pdf_writer import OutlineItem, StreamingPdfWriter
 from documents.rendering import render_html_pdf
 
 from . import dispatch, selection
 from .content import load_applications
-from .files import file_exists, media_path, read_index
+from .files import file_exists, read_segment
 from .front import Entry, front_outline, render_front
 from .jobs import bundle_job_fail
-from .parts import part_for
+from .parts import part_for, stamp_part
 
 logger = logging.getLogger(__name__)
 
@@ -115,17 +119,20 @@ def bundle_merge(job_id: int) -> BundleJob | None:
                 links=True,
             )
             for entry in entries:
-                path = media_path(entry.cache.file.name)
-                data = path.read_bytes()
+                # The part as stamped by its render task (or now, for a part cached before
+                # segments existed); only the numbers and footers are filled in here.
+                name = entry.cache.file.name
+                segment = read_segment(name)
+                if segment is None or segment.pages != entry.cache.pages:
+                    segment = stamp_part(name)
                 label = entry.application.reference or ""
-                writer.add_pages_from(
-                    PdfReader(io.BytesIO(data)),
-                    footers=[footer(label, entry.start + i) for i in range(entry.cache.pages)],
-                    raw_index=read_index(path),
-                    raw_file=io.BytesIO(data),
+                splice_segment(
+                    writer,
+                    segment,
+                    [footer(label, entry.start + i) for i in range(entry.cache.pages)],
                 )
                 outline.append(_application_outline(entry))
-                del data
+                del segment
             writer.finish(outline=outline, catalog_from=front_reader)
             size = out.count
         except BaseException:

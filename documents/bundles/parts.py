@@ -30,11 +30,20 @@ from documents.models import (
     pdf_cache_upload_to,
 )
 from documents.pdf_pages import fit_to_a4
+from documents.pdf_segments import Segment, record_segment
 from documents.pdf_writer import StreamingPdfWriter
 from documents.rendering import render_html_pdf
 
 from .content import content_hash, load_applications
-from .files import file_exists, index_path, remove_file
+from .files import (
+    file_exists,
+    index_path,
+    media_path,
+    read_index,
+    read_part,
+    remove_file,
+    write_segment,
+)
 from .jobs import record_parts
 
 logger = logging.getLogger(__name__)
@@ -197,6 +206,8 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
     os.replace(index_tmp, index)
     os.chmod(tmp_name, 0o640)
     os.replace(tmp_name, target)
+    # Stamped here, in parallel with the other parts, so that the merge only copies it.
+    stamp_part(name)
     seconds = time.perf_counter() - started
     with transaction.atomic():
         entry, created = ApplicationPdfCache.objects.update_or_create(
@@ -212,6 +223,20 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
         )
     _prune_cache(application.pk, keep=entry.pk)
     return entry, True
+
+
+def stamp_part(name: str) -> Segment:
+    """Makes and stores the stamped segment of the cached part ``name``: its pages as a merge
+    writes them, with the bundle's numbers and footers left open (``pdf_segments``). It
+    depends only on the part's file, so one segment serves every bundle the part is in."""
+    data = read_part(name)
+    segment = record_segment(
+        PdfReader(io.BytesIO(data)),
+        raw_index=read_index(media_path(name)),
+        raw_file=io.BytesIO(data),
+    )
+    write_segment(name, segment)
+    return segment
 
 
 def _prune_cache(application_id: int, *, keep: int) -> None:
