@@ -16,8 +16,11 @@ lines and one 5-page PDF attachment each, and then, for each size:
 * an incremental re-bundle after changing one application (same workers, cache kept);
 * the peak RSS (VmHWM from /proc) of the worker processes and their pool processes.
 
-It prints the figures and the ratios against the targets of issue 5. PostgreSQL and Redis
-come from DATABASE_URL's host and REDIS_URL, as for the portal.
+Before the bundles it measures the warm receipt render with today's font set-up (a copy kept
+here, ``woff2_font_setup``) against the new one (``documents.rendering``) in the same process.
+
+It prints the figures and the ratios against the targets of issue 12 (peak RSS: issue 5).
+PostgreSQL and Redis come from DATABASE_URL's host and REDIS_URL, as for the portal.
 """
 
 from __future__ import annotations
@@ -41,9 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "wir_bench"
-TARGET_BUNDLE_VS_BASELINE = 0.6
-TARGET_INCREMENTAL = 0.15
-TARGET_RSS = 1.2
+TARGET_BUNDLE_VS_BASELINE = 0.55  # issue 12 (issue 5: 0.6)
+TARGET_INCREMENTAL = 0.08  # issue 12 (issue 5: 0.15)
+TARGET_RSS = 1.2  # issue 5
+TARGET_RECEIPT = 0.3  # issue 12: warm receipt render, new font set-up / today's
 
 
 def configure_environment() -> dict:
@@ -327,6 +331,93 @@ def baseline_render(round_) -> tuple[float, float, int]:
     return weasy_seconds, total_seconds, len(writer.pages)
 
 
+# Receipt ------------------------------------------------------------------------------------
+def woff2_font_setup():
+    """The font set-up before issue 12, kept here as the baseline: the stylesheet names KERN's
+    WOFF2 files, so building it makes WeasyPrint decode all four faces with fontTools (once per
+    process, in ``documents.rendering._weasy``)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from documents import rendering
+
+    faces = []
+    for weight, style, name in rendering.FACES:
+        path = rendering.kern_fonts_dir() / f"{name}.woff2"
+        faces.append(
+            "@font-face { font-family: 'Fira Sans'; "
+            f"src: url('{path.as_uri()}') format('woff2'); "
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    font_config = FontConfiguration()
+    return font_config, CSS(string="\n".join(faces), font_config=font_config)
+
+
+def truetype_font_setup():
+    """The set-up of issue 12 as a new process does it: decoded TrueType files from the
+    machine's font cache (filled by the first process), one FontConfiguration."""
+    from documents import rendering
+
+    rendering.fonts_css.cache_clear()
+    rendering._weasy.cache_clear()
+    return rendering._weasy()
+
+
+def receipt_bench(round_, repeat: int = 7) -> dict:
+    """The receipt of one seeded application, rendered with each font set-up in turn (the
+    same process, alternating), and each set-up built afresh as a new worker process does."""
+    from applications.models import Application
+    from documents import receipts, rendering
+
+    application = (
+        Application.objects.with_related().with_totals().filter(round=round_).order_by("pk")[0]
+    )
+    setups = {"old": woff2_font_setup, "new": truetype_font_setup}
+    built = {name: setup() for name, setup in setups.items()}
+    setup_seconds: dict[str, list[float]] = {name: [] for name in setups}
+    render_seconds: dict[str, list[float]] = {name: [] for name in setups}
+    original = rendering._weasy
+    try:
+        for name in setups:  # each set-up's first render (WeasyPrint's lazy parts)
+            rendering._weasy = lambda name=name: built[name]
+            receipts.receipt_pdf(application)
+        for _ in range(repeat):
+            for name in setups:
+                rendering._weasy = lambda name=name: built[name]
+                started = time.perf_counter()
+                receipts.receipt_pdf(application)
+                render_seconds[name].append(time.perf_counter() - started)
+        rendering._weasy = original
+        for _ in range(3):
+            for name, setup in setups.items():
+                started = time.perf_counter()
+                setup()
+                setup_seconds[name].append(time.perf_counter() - started)
+    finally:
+        rendering._weasy = original
+    return {
+        "render": {k: statistics.median(v) for k, v in render_seconds.items()},
+        "setup": {k: statistics.median(v) for k, v in setup_seconds.items()},
+    }
+
+
+def print_receipt(result: dict) -> float:
+    render, setup = result["render"], result["setup"]
+    ratio = render["new"] / render["old"]
+    print(
+        f"Receipt, warm render (median): today's WOFF2 set-up {render['old'] * 1000:.0f} ms, "
+        f"decoded-font cache {render['new'] * 1000:.0f} ms"
+    )
+    print(
+        f"Receipt, font set-up of a new worker process (median): today's "
+        f"{setup['old'] * 1000:.0f} ms, decoded-font cache {setup['new'] * 1000:.0f} ms "
+        f"(ratio {setup['new'] / setup['old']:.2f}); first receipt of a new process "
+        f"(set-up + render) ratio "
+        f"{(setup['new'] + render['new']) / (setup['old'] + render['old']):.2f}\n"
+    )
+    return ratio
+
+
 # Workers ------------------------------------------------------------------------------------
 class Workers:
     """``count`` separate ``celery worker`` processes, each --concurrency=1 (prefork)."""
@@ -481,6 +572,7 @@ def main() -> int:
     results: dict[tuple[int, int], dict] = {}
     baselines = {}
     try:
+        receipt_ratio = print_receipt(receipt_bench(rounds[args.sizes[0]][0]))
         for n in args.sizes:
             round_, officer = rounds[n]
             weasy, with_attachments, pages = baseline_render(round_)
@@ -534,7 +626,12 @@ def main() -> int:
             drop_database(env["database_url"])
             shutil.rmtree(env["media"], ignore_errors=True)
 
-    print("Ratios (targets of issue 5):")
+    print("Ratios (targets of issue 12; peak RSS: issue 5):")
+    verdict = "met" if receipt_ratio <= TARGET_RECEIPT else "MISSED"
+    print(
+        f"  receipt warm render, new / today's font set-up = {receipt_ratio:.2f} "
+        f"(target <= {TARGET_RECEIPT}: {verdict})"
+    )
     two = max(args.workers)
     for n in args.sizes:
         ratio = results[(n, two)]["full"] / baselines[n]
