@@ -354,3 +354,47 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.points}"
+
+
+# Statistics -------------------------------------------------------------------------------------
+class ReviewStats(models.Model):
+    """The review statistics of one application, stored so that the RP overview and the
+    ranking sort and flag without aggregating reviews on every request. Written only by
+    ``reviews.stats.review_stats_refresh`` (called by the review services whenever a final
+    review or an assignment's status changes), which recomputes the row from the reviews.
+    An application without a row has no final review and no declared conflict.
+
+    The mean is not stored: it is ``score_sum / final_reviews`` at read time, which is exactly
+    PostgreSQL's ``avg`` of the scores (the same numeric division), so the ranking's order does
+    not depend on how a stored mean was rounded. The spread and the flag are not stored either:
+    the flag depends on the round's threshold, which the admin may change."""
+
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="review_stats",
+        verbose_name=_("Antrag"),
+    )
+    final_reviews = models.PositiveIntegerField(_("abgeschlossene Gutachten"), default=0)
+    score_sum = models.DecimalField(
+        _("Summe der gewichteten Punktzahlen"), max_digits=12, decimal_places=3, default=0
+    )
+    min_score = models.DecimalField(_("niedrigste Bewertung"), null=True, blank=True, **SCORE)
+    max_score = models.DecimalField(_("höchste Bewertung"), null=True, blank=True, **SCORE)
+    conflicts = models.PositiveIntegerField(_("erklärte Befangenheiten"), default=0)
+    updated_at = models.DateTimeField(_("berechnet am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Bewertungsstatistik")
+        verbose_name_plural = _("Bewertungsstatistiken")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_reviews=0, min_score__isnull=True, max_score__isnull=True)
+                | Q(final_reviews__gt=0, min_score__isnull=False, max_score__isnull=False),
+                name="reviewstats_scores_iff_final_reviews",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.final_reviews}"

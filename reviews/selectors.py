@@ -3,6 +3,8 @@
 ``round_ranking(round)`` is the public interface for other apps (PDF bundles, exports): a list
 of ``RankingRow`` with ``.application``, ``.rank``, ``.mean_score``, ``.final_reviews``,
 ``.spread``, ``.flagged``, ``.requested``, ``.cumulative_requested`` and ``.within_budget``.
+It lives in ``reviews.ranking`` (with the ranking's pages); the review statistics
+(``with_review_stats``) in ``reviews.stats``. Both are re-exported here.
 """
 
 from __future__ import annotations
@@ -10,31 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import (
-    Avg,
-    BooleanField,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
-    Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -48,7 +37,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.selectors import application_timeline
-from applications.workflow import ASSIGNABLE_STATUSES, PENDING_STATUSES, RANKED_STATUSES, Status
+from applications.workflow import ASSIGNABLE_STATUSES, PENDING_STATUSES, Status
 
 from . import permissions
 from .models import (
@@ -57,35 +46,15 @@ from .models import (
     Criterion,
     FormalCheck,
     Review,
-    ReviewStatus,
     Score,
 )
-
-SCORE_FIELD = DecimalField(max_digits=7, decimal_places=3)
-TWO_PLACES = Decimal("0.01")
+from .ranking import RankingRow as RankingRow
+from .ranking import round_ranking as round_ranking
+from .stats import with_combined_population as with_combined_population
+from .stats import with_review_stats as with_review_stats
 
 
 # Applications for RP staff ----------------------------------------------------------------------
-def with_combined_population(qs: QuerySet[Application]) -> QuerySet[Application]:
-    """Annotates ``combined_population``: the lead's population plus that of the partners
-    who have not declined (the lead's alone for a single application). One subquery."""
-    partners = (
-        ApplicationPartner.objects.filter(application=OuterRef("pk"))
-        .exclude(status=PartnerStatus.DECLINED)
-        .order_by()
-        .values("application")
-        .annotate(n=Sum("municipality__population"))
-        .values("n")[:1]
-    )
-    return qs.annotate(
-        combined_population=ExpressionWrapper(
-            F("lead_municipality__population")
-            + Coalesce(Subquery(partners, output_field=IntegerField()), Value(0)),
-            output_field=IntegerField(),
-        )
-    )
-
-
 def rp_applications(*, user) -> ApplicationQuerySet:
     """Submitted applications for case officers and admins; nothing for anybody else."""
     if not permissions.can_use_rp_pages(user):
@@ -127,63 +96,6 @@ def rounds_with_counts(*, user) -> list[FundingRound]:
                 distinct=True,
             ),
         ).order_by("-deadline")
-    )
-
-
-def _final_reviews(application_ref="pk"):
-    return Review.objects.filter(
-        assignment__application=OuterRef(application_ref),
-        assignment__status=AssignmentStatus.ACTIVE,
-        status=ReviewStatus.FINAL,
-    ).order_by()
-
-
-def _aggregate(qs, expression, output_field):
-    return Subquery(
-        qs.values("assignment__application").annotate(v=expression).values("v")[:1],
-        output_field=output_field,
-    )
-
-
-def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Any]:
-    """Annotates ``final_reviews``, ``mean_score``, ``min_score``, ``max_score``, ``spread``,
-    ``flagged`` (spread above the round's threshold), ``is_joint``, ``combined_population``
-    (lead and partners) and ``conflicts`` (declared biases), each as one correlated subquery,
-    so a page of rows costs one query."""
-    finals = _final_reviews()
-    partners = ApplicationPartner.objects.filter(application=OuterRef("pk")).exclude(
-        status=PartnerStatus.DECLINED
-    )
-    conflicts = Assignment.objects.filter(
-        application=OuterRef("pk"), status=AssignmentStatus.ENDED_CONFLICT
-    ).order_by()
-    return (
-        with_combined_population(qs)
-        .annotate(
-            final_reviews=Coalesce(
-                _aggregate(finals, Count("pk"), IntegerField()),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-            mean_score=_aggregate(finals, Avg("score", output_field=SCORE_FIELD), SCORE_FIELD),
-            min_score=_aggregate(finals, Min("score"), SCORE_FIELD),
-            max_score=_aggregate(finals, Max("score"), SCORE_FIELD),
-            is_joint=Exists(partners),
-            conflicts=Coalesce(
-                Subquery(
-                    conflicts.values("application").annotate(n=Count("pk")).values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .annotate(
-            spread=F("max_score") - F("min_score"),
-            flagged=ExpressionWrapper(
-                Q(spread__gt=F("round__score_spread_threshold")), output_field=BooleanField()
-            ),
-        )
     )
 
 
@@ -318,72 +230,6 @@ def filter_choices(*, user, round: FundingRound) -> dict[str, list[str]]:
     }
 
 
-# Ranking ----------------------------------------------------------------------------------------
-@dataclass
-class RankingRow:
-    application: Application
-    rank: int
-    mean_score: Decimal | None
-    final_reviews: int
-    min_score: Decimal | None
-    max_score: Decimal | None
-    spread: Decimal | None
-    flagged: bool
-    requested: Decimal
-    cumulative_requested: Decimal
-    within_budget: bool
-    # True on the first row that no longer fits into the budget: the line is drawn above it.
-    budget_line_before: bool = False
-
-
-def _two(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def round_ranking(round: FundingRound) -> list[RankingRow]:
-    """The ranking (Rangliste) of a round: applications in scoring, ready for decision or
-    approved, best mean of final reviews first (applications without a final review last),
-    with the cumulative requested amount against the round's budget. One query.
-
-    Not authorised: callers are RP pages and exports that checked the person already."""
-    qs = with_review_stats(
-        Application.objects.filter(round=round, status__in=RANKED_STATUSES).select_related(
-            "round", "lead_municipality"
-        )
-    ).order_by(
-        F("mean_score").desc(nulls_last=True),
-        F("final_reviews").desc(),
-        F("requested_grant").asc(),
-        F("reference").asc(),
-        "pk",
-    )
-    budget = round.budget
-    rows: list[RankingRow] = []
-    cumulative = Decimal("0.00")
-    line_drawn = False
-    for rank, app in enumerate(qs, start=1):
-        cumulative += app.requested_grant
-        within = cumulative <= budget
-        row = RankingRow(
-            application=app,
-            rank=rank,
-            mean_score=_two(app.mean_score),
-            final_reviews=app.final_reviews,
-            min_score=_two(app.min_score),
-            max_score=_two(app.max_score),
-            spread=_two(app.spread),
-            flagged=bool(app.flagged),
-            requested=app.requested_grant,
-            cumulative_requested=cumulative,
-            within_budget=within,
-        )
-        if not within and not line_drawn:
-            row.budget_line_before = True
-            line_drawn = True
-        rows.append(row)
-    return rows
-
-
 def application_review_stats(application: Application) -> Application:
     """The application again, with the annotations of ``with_review_stats`` (one query)."""
     return with_review_stats(Application.objects.filter(pk=application.pk)).get()
@@ -489,13 +335,23 @@ def scores_by_criterion(review: Review | None) -> Mapping[int, Score]:
     return {s.criterion_id: s for s in review.scores.all()}
 
 
-def reviewer_assignments(*, user) -> list[Assignment]:
-    """The reviewer's active assignments (newest round first) with application and review."""
+def open_rounds() -> QuerySet[FundingRound]:
+    """Rounds not finished yet: with at least one submitted application that is not decided
+    or withdrawn (``PENDING_STATUSES``)."""
+    return FundingRound.objects.filter(
+        Exists(Application.objects.filter(round=OuterRef("pk"), status__in=PENDING_STATUSES))
+    )
+
+
+def reviewer_assignments(*, user) -> QuerySet[Assignment]:
+    """The reviewer's active assignments in open rounds (``open_rounds``; newest round
+    first) with application and review. The view paginates; an assignment of a finished
+    round stays reachable by its address (``reviewer_assignment_get``)."""
     if not (user.is_authenticated and user.is_active and user.is_reviewer):
-        return []
-    return list(
+        return Assignment.objects.none()
+    return (
         Assignment.objects.active()
-        .filter(reviewer=user)
+        .filter(reviewer=user, application__round__in=open_rounds().values("pk"))
         .select_related("application__round", "application__lead_municipality", "review")
         .order_by("-application__round__deadline", "application__reference", "pk")
     )

@@ -24,6 +24,7 @@ from applications.workflow import ASSIGNABLE_STATUSES
 from municipalities.selectors import municipality_ids_by_member
 from reviews import permissions
 from reviews.models import Assignment, AssignmentStatus, ReviewEvent
+from reviews.stats import review_stats_refresh
 
 from .common import (
     application_municipality_ids,
@@ -102,6 +103,8 @@ def assignment_create(
         data={"reviewer_id": reviewer.pk, "assignment_id": assignment.pk},
         now=now,
     )
+    if existing is not None:  # its final review, if any, counts again
+        review_stats_refresh([app.pk])
     return assignment
 
 
@@ -228,6 +231,8 @@ def assignments_distribute(
             )
         )
     ApplicationEvent.objects.bulk_create(events)
+    # Final reviews of assignments made active again count again.
+    review_stats_refresh(a.application_id for a in to_reactivate)
     return result
 
 
@@ -258,6 +263,7 @@ def assignment_end(
         data={"reviewer_id": locked.reviewer_id, "assignment_id": locked.pk},
         now=now,
     )
+    review_stats_refresh([locked.application_id])  # its final review no longer counts
     return locked
 
 
@@ -299,5 +305,6 @@ def assignment_declare(
     )
     if conflict:
         enqueue_task("send_conflict_mail", locked.pk)
+        review_stats_refresh([locked.application_id])  # the conflict shows on the overview
     assignment.refresh_from_db()
     return locked

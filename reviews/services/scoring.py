@@ -22,6 +22,7 @@ from reviews.models import (
     ReviewStatus,
     Score,
 )
+from reviews.stats import review_stats_refresh
 
 from .common import internal_event, require_manager
 
@@ -187,6 +188,7 @@ def review_finalize(*, review: Review, user, now: dt.datetime | None = None) -> 
         },
         now=now,
     )
+    review_stats_refresh([app.pk])
     return locked
 
 
@@ -225,4 +227,5 @@ def review_reopen(*, review: Review, user, reason: str, now: dt.datetime | None 
         },
         now=now,
     )
+    review_stats_refresh([locked_assignment.application_id])
     return locked

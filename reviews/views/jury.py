@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,15 +16,20 @@ from reviews.forms import DeclarationForm, ReviewForm
 
 from .common import _content_context, reviewer_required
 
+JURY_PAGE_SIZE = 50
+
 
 # The jury ---------------------------------------------------------------------------------------
 @reviewer_required
 @require_safe
 def jury_list(request: HttpRequest) -> HttpResponse:
+    """The reviewer's assignments in rounds not finished yet, by pages."""
+    assignments = selectors.reviewer_assignments(user=request.user)
+    page = Paginator(assignments, JURY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/jury_list.html",
-        {"assignments": selectors.reviewer_assignments(user=request.user)},
+        {"page_obj": page, "assignments": page.object_list},
     )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from applications.workflow import LODGED_STATUSES, statuses_in
 from reviews import exports, permissions, selectors, services
 from reviews.forms import BulkAssignForm, OverviewFilterForm
+from reviews.ranking import ranking_page, ranking_summary
 
 from .common import PAGE_SIZE, manager_required, rp_required
 
@@ -96,16 +97,25 @@ def overview(request: HttpRequest, round_pk: int) -> HttpResponse:
 @rp_required
 @require_safe
 def ranking(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """The ranking by pages (``reviews.ranking.PAGE_SIZE`` rows); the exports have every row."""
     round_ = selectors.rp_round_get(user=request.user, pk=round_pk)
-    rows = selectors.round_ranking(round_)
+    summary = ranking_summary(round_)
+    page = ranking_page(round_, request.GET.get("page"))
+    per_page = page.paginator.per_page
     return render(
         request,
         "reviews/ranking.html",
         {
             "round": round_,
-            "rows": rows,
-            "within_count": sum(1 for r in rows if r.within_budget),
-            "total_requested": rows[-1].cumulative_requested if rows else 0,
+            "page_obj": page,
+            "rows": page.object_list,
+            "summary": summary,
+            # The page with the budget line (above the first row beyond the budget), if any.
+            "budget_line_page": (
+                summary.within_count // per_page + 1
+                if summary.within_count < summary.count
+                else None
+            ),
         },
     )
 
