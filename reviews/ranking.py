@@ -132,9 +132,9 @@ def ranking_summary(round: FundingRound) -> RankingSummary:
     )
 
 
-def ranking_page(round: FundingRound, number: Any, per_page: int = PAGE_SIZE) -> Page:
-    """One page of the ranking; ``page.object_list`` is a list of ``RankingRow``. Numbers out
-    of range give the last page (``Paginator.get_page``)."""
-    page = Paginator(ranking_queryset(round), per_page).get_page(number)
+def ranking_page(round: FundingRound, number: Any, per_page: int | None = None) -> Page:
+    """One page of the ranking (``PAGE_SIZE`` rows unless ``per_page``); ``page.object_list``
+    is a list of ``RankingRow``. Numbers out of range give the last page (``get_page``)."""
+    page = Paginator(ranking_queryset(round), per_page or PAGE_SIZE).get_page(number)
     page.object_list = [_row(app, round.budget) for app in page.object_list]
     return page

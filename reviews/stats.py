@@ -30,9 +30,9 @@ the other transaction's committed review. The lock is the last one a service tak
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -58,12 +58,26 @@ from reviews.models import AssignmentStatus, ReviewStats, ReviewStatus
 
 SCORE_FIELD = DecimalField(max_digits=7, decimal_places=3)
 
+# One UPDATE … FROM the aggregate: the ORM has no UPDATE with a join, and bulk_update's CASE per
+# row took half a minute for 5,000 applications (this: under two seconds).
+_UPDATE_FROM = """
+UPDATE {table} AS s
+   SET final_reviews = agg.final_reviews,
+       score_sum = COALESCE(agg.score_sum, 0),
+       min_score = agg.min_score,
+       max_score = agg.max_score,
+       conflicts = agg.conflicts,
+       updated_at = %s
+  FROM ({aggregate}) AS agg
+ WHERE s.application_id = agg.pk
+"""
+
 
 # Writing ----------------------------------------------------------------------------------------
 def review_stats_refresh(application_ids: Iterable[int]) -> None:
     """Recompute the statistics of these applications from their assignments and reviews.
-    Three queries, whatever the number of applications: lock (and create) the rows, aggregate,
-    write. Call it inside the transaction that changed the reviews."""
+    Two statements, whatever the number of applications: lock (and create) the rows, then
+    write the aggregate. Call it inside the transaction that changed the reviews."""
     ids = sorted(set(application_ids))
     if not ids:
         return
@@ -94,21 +108,11 @@ def review_stats_refresh(application_ids: Iterable[int]) -> None:
             ),
         )
     )
-    ReviewStats.objects.bulk_update(
-        [
-            ReviewStats(
-                application_id=row["pk"],
-                final_reviews=row["final_reviews"],
-                score_sum=row["score_sum"] or Decimal("0"),
-                min_score=row["min_score"],
-                max_score=row["max_score"],
-                conflicts=row["conflicts"],
-                updated_at=now,
-            )
-            for row in rows
-        ],
-        ["final_reviews", "score_sum", "min_score", "max_score", "conflicts", "updated_at"],
-    )
+    aggregate, params = rows.query.sql_with_params()
+    # Only the table's name and the ORM's compiled SQL go into the text; values are parameters.
+    query = _UPDATE_FROM.format(table=ReviewStats._meta.db_table, aggregate=aggregate)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [now, *params])
 
 
 # Reading ----------------------------------------------------------------------------------------

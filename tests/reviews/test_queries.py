@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from applications.workflow import Status
 from reviews.models import Assignment, FormalCheck, Review, ReviewStatus, Score
+from reviews.stats import review_stats_refresh
 from tests.accounts.factories import login_verified
 from tests.factories import (
     AdminFactory,
@@ -52,6 +53,7 @@ def make_reviews(applications, reviewers, criteria=()) -> list[Assignment]:
     Score.objects.bulk_create(
         Score(review=review, criterion=c, points=3) for review in reviews for c in criteria
     )
+    review_stats_refresh(a.pk for a in applications)  # rows written directly: refresh by hand
     return assignments
 
 
@@ -69,8 +71,11 @@ def make_applications(round_, n: int) -> None:
     [
         ("reviews:overview", "", (2, 20)),
         ("reviews:overview", "?sort=-mean_score&flagged=on&q=Musterhausen", (2, 20)),
+        ("reviews:overview", "?sort=-mean_score", (2, 20)),
+        ("reviews:overview", "?sort=flags&flagged=on", (2, 20)),
         ("reviews:overview", "?page=2&sort=flags", (2, 30)),  # a second page of 25
         ("reviews:ranking", "", (2, 20)),
+        ("reviews:ranking", "?page=2", (2, 60)),  # a second page of 50
         ("reviews:ranking_csv", "", (2, 20)),
         ("reviews:ranking_xlsx", "", (2, 20)),
         ("reviews:bulk_assign", "", (2, 20)),
@@ -113,6 +118,17 @@ def test_jury_list(client, login, reviewer, assert_constant_queries):
         reverse("reviews:jury_list"), make_rows=make_rows, client=client
     )
     assert len(response.context["assignments"]) == 40
+
+
+def test_jury_list_second_page(client, login, reviewer, assert_constant_queries):
+    def make_rows(n):
+        make_reviews(ApplicationFactory.create_batch(n, status=Status.IN_REVIEW), [reviewer])
+
+    login(client, reviewer)
+    response = assert_constant_queries(
+        reverse("reviews:jury_list") + "?page=2", make_rows=make_rows, client=client, sizes=(2, 60)
+    )
+    assert len(response.context["assignments"]) == 10  # 60 rows, 50 a page
 
 
 # One application with many reviews, events and checks ------------------------------------------
