@@ -136,6 +136,21 @@ def with_combined_population(qs: QuerySet[Application]) -> QuerySet[Application]
     )
 
 
+def with_score_keys(qs: QuerySet[Application]) -> QuerySet[Any]:
+    """Annotates ``final_reviews`` and ``mean_score`` (``None`` without a final review): what
+    the ranking sorts by. One LEFT JOIN of the stored statistics."""
+    return qs.annotate(
+        final_reviews=Coalesce(
+            F("review_stats__final_reviews"), Value(0), output_field=IntegerField()
+        ),
+        # numeric / integer: the same division PostgreSQL's avg() does.
+        mean_score=ExpressionWrapper(
+            F("review_stats__score_sum") / NullIf(F("review_stats__final_reviews"), 0),
+            output_field=SCORE_FIELD,
+        ),
+    )
+
+
 def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Any]:
     """Annotates ``final_reviews``, ``mean_score``, ``min_score``, ``max_score``, ``spread``,
     ``flagged`` (spread above the round's threshold) and ``conflicts`` (declared biases) from
@@ -145,16 +160,8 @@ def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Any]:
         status=PartnerStatus.DECLINED
     )
     return (
-        with_combined_population(qs)
+        with_score_keys(with_combined_population(qs))
         .annotate(
-            final_reviews=Coalesce(
-                F("review_stats__final_reviews"), Value(0), output_field=IntegerField()
-            ),
-            # numeric / integer: the same division PostgreSQL's avg() does.
-            mean_score=ExpressionWrapper(
-                F("review_stats__score_sum") / NullIf(F("review_stats__final_reviews"), 0),
-                output_field=SCORE_FIELD,
-            ),
             min_score=F("review_stats__min_score"),
             max_score=F("review_stats__max_score"),
             conflicts=Coalesce(F("review_stats__conflicts"), Value(0), output_field=IntegerField()),

@@ -100,7 +100,7 @@ def ranking(request: HttpRequest, round_pk: int) -> HttpResponse:
     """The ranking by pages (``reviews.ranking.PAGE_SIZE`` rows); the exports have every row."""
     round_ = selectors.rp_round_get(user=request.user, pk=round_pk)
     summary = ranking_summary(round_)
-    page = ranking_page(round_, request.GET.get("page"))
+    page = ranking_page(round_, request.GET.get("page"), count=summary.count)
     per_page = page.paginator.per_page
     return render(
         request,
