@@ -277,7 +277,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.concrete_fields]
+        # Everything but the search vector (machine text, applications/search.py).
+        return [f.name for f in self.model._meta.concrete_fields if f.name != "search_vector"]
 
     def has_add_permission(self, request):
         return False

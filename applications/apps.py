@@ -12,8 +12,21 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Models cannot be imported before the app registry is ready, hence here.
+        from django.db.models.signals import post_save
+
+        from municipalities.models import Municipality
+        from municipalities.signals import municipality_names_changed
+
         from .models import EventAction
+        from .search import on_municipality_names_changed, on_municipality_saved
 
         # The events this app writes: workflow transitions and the other changes.
         event_types.register(Action)
         event_types.register(EventAction)
+        # Renamed municipalities: the search vectors of their applications (search.py).
+        municipality_names_changed.connect(
+            on_municipality_names_changed, dispatch_uid="applications.search.names_changed"
+        )
+        post_save.connect(
+            on_municipality_saved, sender=Municipality, dispatch_uid="applications.search.saved"
+        )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import gv100ad
 from .models import Municipality
+from .signals import municipality_names_changed
 
 # The fields an import sets from the register; a difference in any of them is an update.
 IMPORTED_FIELDS = (
@@ -118,4 +119,7 @@ def municipalities_import(
             to_update, [*IMPORTED_FIELDS, "updated_at"], batch_size=200
         )
         Municipality.objects.filter(ags__in=to_deactivate).update(is_active=False, updated_at=now)
+        renamed = [m.pk for m in to_update if "name" in summary.updated[m.ags]]
+        if renamed:
+            municipality_names_changed.send(sender=Municipality, municipality_ids=renamed)
     return summary

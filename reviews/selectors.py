@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     Count,
     Exists,
@@ -36,6 +36,7 @@ from applications.models import (
     FundingRound,
     PartnerStatus,
 )
+from applications.search import search_filter
 from applications.selectors import application_timeline
 from applications.workflow import ASSIGNABLE_STATUSES, PENDING_STATUSES, Status
 
@@ -155,10 +156,6 @@ def search_query(text: str) -> SearchQuery | None:
     return SearchQuery(raw, search_type="raw", config="german")
 
 
-def search_vector() -> SearchVector:
-    return SearchVector("lead_municipality__name", "title", "reference", config="german")
-
-
 @dataclass
 class OverviewFilters:
     q: str = ""
@@ -195,10 +192,8 @@ def round_applications(
     if filters.flagged:
         qs = qs.filter(spread__gt=F("round__score_spread_threshold"))
     query = search_query(filters.q)
-    if query is not None:
-        qs = qs.annotate(search=search_vector()).filter(
-            Q(search=query) | Q(reference__iexact=filters.q.strip())
-        )
+    if query is not None:  # the stored vector, through its GIN index (applications/search.py)
+        qs = qs.filter(search_filter(query))
     return order_by_sort(qs, filters.sort)
 
 

@@ -34,6 +34,7 @@ from applications.models import (
     ProgrammeLine,
     RoundParticipation,
 )
+from applications.search import search_vectors_refresh
 from applications.workflow import Status
 from municipalities.models import Membership, Municipality, MunicipalityKind
 
@@ -285,6 +286,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         "complete", factory.PostGeneration(lambda *a, **kw: _make_attachments(*a, **kw))
     )
 
+    @factory.post_generation
+    def search_vector(obj, create, extracted, **kwargs):
+        """Rows written directly refresh their vector as the services do (search.py)."""
+        if create:
+            search_vectors_refresh([obj.pk])
+
 
 def _make_cost_plan(obj, create, extracted, **kwargs):
     """Two cost lines adding up to own funds + third-party funds + requested grant."""
@@ -330,6 +337,11 @@ class ApplicationPartnerFactory(factory.django.DjangoModelFactory):
     decided_at = factory.LazyAttribute(
         lambda o: None if o.status == PartnerStatus.PENDING else timezone.now()
     )
+
+    @factory.post_generation
+    def search_vector(obj, create, extracted, **kwargs):
+        if create:
+            search_vectors_refresh([obj.application_id])
 
     @factory.post_generation
     def participation(obj, create, extracted, **kwargs):

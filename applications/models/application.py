@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -82,6 +84,23 @@ class Visibility:
             ).exclude(status=PartnerStatus.DECLINED)
             condition |= Q(lead_municipality_id__in=self.municipality_ids) | Q(Exists(as_partner))
         return condition
+
+
+class StoredSearchVectorField(SearchVectorField):
+    """The stored search vector, written only by ``applications.search`` (one UPDATE that
+    computes it in the database). Saving a model instance never writes it: the UPDATE of
+    ``save()`` keeps the column as it is (``SET search_vector = search_vector``), so an
+    instance loaded or created before a refresh cannot put an old vector (or none) back."""
+
+    def pre_save(self, model_instance, add):
+        if add:
+            return super().pre_save(model_instance, add)
+        return F(self.attname)
+
+    def deconstruct(self):
+        # Migrations see a plain SearchVectorField (the rule above is about saving only).
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.contrib.postgres.search.SearchVectorField", args, kwargs
 
 
 def _long_text(label, limit: int = ANSWER_MAX_LENGTH) -> models.TextField:
@@ -278,6 +297,10 @@ class Application(models.Model):
         _("Die Hinweise zum Datenschutz wurden zur Kenntnis genommen."), default=False
     )
 
+    # Title, reference and the municipalities' names for the RP overview's search, kept
+    # current by applications/search.py (the one place that writes it; see there).
+    search_vector = StoredSearchVectorField(_("Suchindex"), null=True, editable=False)
+
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -334,7 +357,10 @@ class Application(models.Model):
                 name="application_end_not_before_start",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            GinIndex(fields=["search_vector"], name="application_search_vector"),
+        ]
 
     def __str__(self) -> str:
         label = self.reference or _("Entwurf")

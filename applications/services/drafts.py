@@ -21,6 +21,7 @@ from applications.models import (
     RoundParticipation,
     Section,
 )
+from applications.search import search_vectors_affected, search_vectors_refresh
 from applications.workflow import Status
 from core.formatting import de_date
 from core.validators import normalize_iban
@@ -102,6 +103,7 @@ def application_create(
             )
             % {"municipality": municipality_label(municipality), "round": round.title}
         ) from None
+    search_vectors_refresh([application.pk])
     record_event(
         application,
         user,
@@ -179,6 +181,8 @@ def application_update_section(
     if errors:
         raise ValidationError(errors)
     touch(app, list(data))
+    if search_vectors_affected(changed):
+        search_vectors_refresh([app.pk])
     if app.status != Status.DRAFT and changed:
         record_event(
             app,

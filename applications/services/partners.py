@@ -18,6 +18,7 @@ from applications.models import (
     RoundParticipation,
     Section,
 )
+from applications.search import search_vectors_refresh
 from applications.selectors import open_item_request
 from core.formatting import de_number
 from core.outbox import outbox_enqueue
@@ -109,6 +110,7 @@ def partner_add(
             % {"municipality": municipality_label(municipality)}
         ) from None
     touch(app, [], now, bump=False)
+    search_vectors_refresh([app.pk])
     record_event(
         app,
         user,
@@ -139,6 +141,7 @@ def partner_remove(*, partner: ApplicationPartner, user) -> None:
     _free_participation(partner)
     partner.delete()
     touch(app, [], bump=False)
+    search_vectors_refresh([app.pk])
     record_event(
         app,
         user,
@@ -175,12 +178,15 @@ def partner_respond(
     if partner.status == target:
         return partner
     now = timezone.now()
+    previous = partner.status
     partner.status = target
     partner.decided_by, partner.decided_at = user, now
     partner.save(update_fields=["status", "decided_by", "decided_at"])
     if not confirm:
         _free_participation(partner)
     touch(app, [], now, bump=False)
+    if PartnerStatus.DECLINED in (previous, target):  # declined partners are not searched
+        search_vectors_refresh([app.pk])
     record_event(
         app,
         user,

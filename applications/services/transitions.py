@@ -19,6 +19,7 @@ from applications import permissions, workflow
 from applications.eligibility import freeze_figures
 from applications.financing import approved_plan
 from applications.models import Application, ItemRequest, PartnerStatus, RoundParticipation, Section
+from applications.search import search_vectors_affected, search_vectors_refresh
 from applications.snapshots import content_snapshot
 from applications.workflow import Action, Status, TransitionNotAllowed
 from core.formatting import de_amount, de_date
@@ -257,6 +258,8 @@ def application_transition(
     from_status = app.status
     app.status = transition.target
     touch(app, ["status", *fields], now)
+    if search_vectors_affected(fields):  # the reference, at submission
+        search_vectors_refresh([app.pk])
     record_event(
         app,
         actor,
