@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Replace
 
 from applications.models import Application, ApplicationPartner, PartnerStatus
@@ -37,7 +38,7 @@ SEARCH_CONFIG = "german"
 SEARCHED_FIELDS = frozenset({"title", "reference"})
 
 
-def _vector() -> SearchVector:
+def _vector() -> CombinedExpression:
     """The vector of the application of the row being updated (correlated subqueries, as an
     UPDATE cannot join). The reference goes in twice: as German text, and with its hyphens as
     spaces under the ``simple`` configuration, which keeps every part: the German one drops a
