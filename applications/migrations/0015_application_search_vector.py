@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="application",
             index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="application_search_vector"
+                fastupdate=False, fields=["search_vector"], name="application_search_vector"
             ),
         ),
     ]

@@ -359,7 +359,9 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["round", "status"]),
-            GinIndex(fields=["search_vector"], name="application_search_vector"),
+            # Without GIN's pending list (fastupdate): writes are few (a title saved, a
+            # submission), and a search then never scans a list of entries not yet merged.
+            GinIndex(fields=["search_vector"], name="application_search_vector", fastupdate=False),
         ]
 
     def __str__(self) -> str:

@@ -165,9 +165,6 @@ def seed_round(round_, n: int) -> None:
     )
     search_vectors_refresh(Application.objects.filter(round=round_).values("pk"))
     with connection.cursor() as cursor:
-        # As autovacuum would: merge the index's pending list (GIN's fast update), whose
-        # size would otherwise make the estimate depend on what ran before, and analyse.
-        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [INDEX])
         cursor.execute("ANALYZE applications_application")
 
 
