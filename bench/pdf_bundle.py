@@ -38,7 +38,9 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+# The database and environment helpers shared with the other benchmarks (bench/common.py).
+from common import configure_environment, drop_database, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,64 +50,6 @@ TARGET_BUNDLE_VS_BASELINE = 0.55  # issue 12 (issue 5: 0.6)
 TARGET_INCREMENTAL = 0.08  # issue 12 (issue 5: 0.15)
 TARGET_RSS = 1.2  # issue 5
 TARGET_RECEIPT = 0.3  # issue 12: warm receipt render, new font set-up / today's
-
-
-def configure_environment() -> dict:
-    """Environment for this process and the workers: own database, media, queue."""
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wir_portal")
-    parsed = urlparse(base)
-    database_url = urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
-    media = Path(tempfile.mkdtemp(prefix="wir-bench-media-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "wir_portal.settings.local",
-        "DJANGO_DEBUG": "false",  # no query log growing in the workers' memory
-        "DATABASE_URL": database_url,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "CELERY_QUEUE": f"wir_bench_{uuid.uuid4().hex[:8]}",
-        "WIR_MEDIA_ROOT": str(media),
-        "EMAIL_URL": "dummymail://",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "CACHE_KEY_PREFIX": "wir-bench",
-    }
-    os.environ.update(env)
-    return {"database_url": database_url, "media": media, **env}
-
-
-def recreate_database(database_url: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(database_url)
-    admin = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-
-
-def drop_database(database_url: str) -> None:
-    import psycopg2
-    from django.db import connections
-
-    connections.close_all()
-    parsed = urlparse(database_url)
-    admin = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin.close()
 
 
 # Synthetic data -----------------------------------------------------------------------------
@@ -547,7 +491,7 @@ def main() -> int:
     parser.add_argument("--keep-db", action="store_true", help="do not drop wir_bench at the end")
     args = parser.parse_args()
 
-    env = configure_environment()
+    env = configure_environment(BENCH_DB)
     recreate_database(env["database_url"])
     import django
 
