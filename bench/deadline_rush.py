@@ -75,6 +75,7 @@ class Submit:
     status: int = 0
     seconds: float = 0.0
     ended: float = 0.0  # perf_counter when the response arrived
+    posted: float = 0.0  # perf_counter when the submit request was sent
     get_seconds: float = 0.0
     error: str = ""
     success: bool = False  # redirected to the confirmation page
@@ -291,6 +292,7 @@ def submit(port: int, cookies: dict, application_id: int) -> Submit:
             result.status, result.error = page.status, f"check page {page.status}"
             result.ended = time.perf_counter()
             return result
+        result.posted = time.perf_counter()
         response = client.post(path, {"csrfmiddlewaretoken": client.csrf_token(page)})
     except Exception as exc:  # noqa: BLE001 - any failure is an error of the run
         result.error = f"{type(exc).__name__}: {exc}"
@@ -457,6 +459,18 @@ def run(args, env: dict, started: float) -> None:
     report(args, results, outcome, idle_median, last - t, receipts_done, last, rush_round)
 
 
+def most_in_flight(results: list[Submit]) -> int:
+    """The largest number of submit requests waiting for their answer at the same moment."""
+    edges = sorted(
+        [(r.posted, 1) for r in results if r.posted] + [(r.ended, -1) for r in results if r.posted]
+    )
+    current = most = 0
+    for _, step in edges:
+        current += step
+        most = max(most, current)
+    return most
+
+
 def report(args, results, outcome, idle_median, took, receipts_done, last, rush_round) -> None:
     n = args.municipalities
     errors_5xx = sum(1 for r in results if r.status >= 500)
@@ -465,7 +479,10 @@ def report(args, results, outcome, idle_median, took, receipts_done, last, rush_
     rush_p50, rush_p95 = median(times), p95(times)
     lost = outcome["drafts_left"] + outcome["false_success"]
     errors = len(failed) + outcome["false_success"]
-    print(f"  every request answered {took:.1f} s after the start")
+    print(
+        f"  every request answered {took:.1f} s after the start; at most "
+        f"{most_in_flight(results)} submit requests in flight at once"
+    )
     print(
         f"  errors: {errors} ({errors_5xx} responses 5xx, {len(failed)} failed requests, "
         f"{lost} submissions lost: {outcome['drafts_left']} drafts left, "

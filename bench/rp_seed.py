@@ -41,9 +41,13 @@ PATHS = {
     "in_review": ["submit", "start_check", "pass_check"],
     "ready_for_decision": ["submit", "start_check", "pass_check", "mark_ready"],
     "approved": ["submit", "start_check", "pass_check", "mark_ready", "approve"],
-    "rejected": ["submit", "start_check", "pass_check", "reject"],
+    "rejected": ["submit", "start_check", "pass_check", "reject"],  # after the jury's reviews
     "withdrawn": ["submit", "withdraw"],
 }
+REJECTED_AT_CHECK = ["submit", "start_check", "reject"]
+# Two thirds of the rejections come at the formal check, before any review (so about 5,500
+# reviews at N = 5,000, as in the issue).
+REJECTED_AFTER_REVIEW_SHARE = 1 / 3
 REVIEWED = {"in_review", "ready_for_decision", "approved", "rejected"}
 JOINT_SHARE = 0.15
 JURY_SIZE = 12
@@ -258,6 +262,11 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
             )
         Application.objects.bulk_create(apps, batch_size=500)
         seeded.counts.update(statuses)
+        for app in apps:
+            # Not a field: which path led to the status (rp_seed only).
+            app.bench_path = PATHS[app.status]
+            if app.status == "rejected" and rng.random() >= REJECTED_AFTER_REVIEW_SHARE:
+                app.bench_path = REJECTED_AT_CHECK
         for app, partners in zip(apps, joint, strict=True):
             for p in partners:
                 partner_rows.append(
@@ -395,10 +404,10 @@ def _events_and_checks(apps, officer, rng, seeded) -> None:
             )
         )
         moment = app.submitted_at
-        path = PATHS[app.status]
+        path = app.bench_path
         for action in path:
             if action == "reject":
-                source = "in_review"
+                source = "in_review" if "pass_check" in path else "in_check"
                 target = "rejected"
             else:
                 source, target = targets[action]
@@ -473,7 +482,7 @@ def _reviews(apps, reviewers, criteria, officer, rng, seeded) -> None:
 
     assignments, plans = [], []
     for app in apps:
-        if app.status not in REVIEWED:
+        if app.status not in REVIEWED or "pass_check" not in app.bench_path:
             continue
         chosen = rng.sample(reviewers, 3 if rng.random() < 0.2 else 2)
         quality = rng.uniform(3, 9)
