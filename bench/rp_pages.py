@@ -121,11 +121,14 @@ def people_for_round(seeded, rng):
     return juror, device, staff, app
 
 
-def pages_for_round(seeded, staff_app) -> list[Page]:
-    from django.db.models import Count, Q
+def pages_for_round(seeded, staff_app, juror) -> list[Page]:
+    """The pages, each with a text it must show: the searched municipality's application, the
+    best mean score first, the juror's first assignment, and so on."""
+    from django.db.models import Avg, Count, Q
     from django.urls import reverse
 
     from applications.models import Application
+    from reviews.models import Assignment
 
     round_ = seeded.round
     overview = reverse("reviews:overview", args=[round_.pk])
@@ -136,6 +139,21 @@ def pages_for_round(seeded, staff_app) -> list[Page]:
         Application.objects.filter(round=round_, status="in_review")
         .annotate(n=Count("assignments__review", filter=Q(assignments__review__status="final")))
         .order_by("-n", "reference")
+        .first()
+    )
+    final = Q(assignments__status="active", assignments__review__status="final")
+    best = (
+        Application.objects.filter(round=round_)
+        .annotate(mean=Avg("assignments__review__score", filter=final))
+        .filter(mean__isnull=False)
+        .order_by("-mean", "reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    first_assigned = (
+        Assignment.objects.filter(reviewer=juror, status="active", application__round=round_)
+        .order_by("application__reference")
+        .values_list("application__reference", flat=True)
         .first()
     )
     filtered = urlencode({"status": "in_review", "regierungsbezirk": lead.regierungsbezirk})
@@ -153,6 +171,7 @@ def pages_for_round(seeded, staff_app) -> list[Page]:
             "RP overview, sorted by mean score",
             "officer",
             f"{overview}?sort=-mean_score",
+            best,
         ),
         Page(
             "overview_filtered",
@@ -167,7 +186,9 @@ def pages_for_round(seeded, staff_app) -> list[Page]:
             reverse("reviews:ranking", args=[round_.pk]),
             round_.reference_prefix,
         ),
-        Page("jury", "jury list (jury member)", "jury", reverse("reviews:jury_list")),
+        Page(
+            "jury", "jury list (jury member)", "jury", reverse("reviews:jury_list"), first_assigned
+        ),
         Page(
             "applicant",
             "applicant list (municipal staff)",
@@ -356,7 +377,7 @@ def main() -> int:
                 f"4 x {args.seconds:g} s alternating with {BASELINE})"
             )
             overview = None
-            for page in pages_for_round(seeded, staff_app):
+            for page in pages_for_round(seeded, staff_app, juror):
                 http_client, local = clients[page.who]
                 result = measure(page, http_client, local, args)
                 if page.key == "overview":
