@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
+    SYNTHETIC_PREFIX,
     Gunicorn,
     HttpClient,
     collect_static,
@@ -91,7 +92,7 @@ def concept_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def people_for_round(seeded, rng):
+def people_for_round(seeded):
     """The jury member who logs in (with a TOTP device) and a member of municipal staff of a
     lead municipality of the round (and of a partner municipality of another application)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -104,7 +105,7 @@ def people_for_round(seeded, rng):
     device = TOTPDevice.objects.create(user=juror, name="Bench", confirmed=True)
     app = (
         Application.objects.filter(round=seeded.round, status="in_review")
-        .exclude(lead_municipality__ags__startswith="069")
+        .exclude(lead_municipality__ags__startswith=SYNTHETIC_PREFIX)
         .order_by("reference")
         .first()
     ) or Application.objects.filter(round=seeded.round).order_by("reference").first()
@@ -341,13 +342,13 @@ def main() -> int:
         for size in args.sizes:
             t = time.perf_counter()
             seeded = rp_seed.seed_round(size, officer, PASSWORD, rng, pdf)
-            people = people_for_round(seeded, rng)
+            people = people_for_round(seeded)
             seeded_rounds.append((seeded, people))
             counts = ", ".join(f"{v:,} {k}" for k, v in sorted(seeded.counts.items()))
             print(f"seeded N={size:,} in {time.perf_counter() - t:.1f} s: {counts}")
         from municipalities.models import Municipality
 
-        synthetic = Municipality.objects.filter(ags__startswith="069").count()
+        synthetic = Municipality.objects.filter(ags__startswith=SYNTHETIC_PREFIX).count()
         print(f"municipalities: {Municipality.objects.count():,} ({synthetic:,} synthetic)")
         t = time.perf_counter()
         with connection.cursor() as cursor:
