@@ -164,7 +164,9 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
         FundingRound,
         ReferenceCounter,
     )
+    from applications.search import search_vectors_refresh
     from reviews.models import Criterion
+    from reviews.stats import review_stats_refresh
 
     now = timezone.now()
     opens = now - dt.timedelta(days=120)
@@ -286,6 +288,11 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
         _events_and_checks(apps, officer, rng, seeded)
         _reviews(apps, reviewers, criteria, officer, rng, seeded)
         ReferenceCounter.objects.create(round=round_, last_number=size)
+        # bulk_create bypasses the services that keep these current: the stored search
+        # vector (applications/search.py) and the review statistics (reviews/stats.py).
+        ids = [app.pk for app in apps]
+        search_vectors_refresh(ids)
+        review_stats_refresh(ids)
     return seeded
 
 
