@@ -24,6 +24,7 @@ A plain module (pypdf only, no Django); where segments are stored is
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from array import array
@@ -40,6 +41,8 @@ from .pdf_writer import StreamingPdfWriter, _stream
 FORMAT = 1
 WIDTH = 7  # characters of an object number slot: up to 9,999,999 objects in a bundle
 MAGIC = b"WIRSEG\n"
+_MAX_HEAD = 4096  # bytes of the JSON head line at most
+CHUNK = 1 << 20  # bytes per write while a segment is spliced
 
 # Slot meanings (negative; 1..private are the segment's own objects).
 PAGES = -1
@@ -61,13 +64,13 @@ class Segment:
     """``data`` with slots; ``objects`` and ``fixups`` are flat (position, slot) pairs: where
     each object's header starts, and where each number slot is (headers included)."""
 
-    data: bytes
+    data: bytes | BinaryIO  # a stored segment being read: the open file, at the data
     private: int
     pages: int
     objects: array
     fixups: array
 
-    def to_bytes(self) -> bytes:
+    def _head(self) -> bytes:
         head = {
             "format": FORMAT,
             "private": self.private,
@@ -76,35 +79,49 @@ class Segment:
             "fixups": len(self.fixups),
             "byteorder": sys.byteorder,
         }
-        return b"".join(
-            (
-                MAGIC,
-                json.dumps(head).encode() + b"\n",
-                self.objects.tobytes(),
-                self.fixups.tobytes(),
-                self.data,
-            )
-        )
+        return MAGIC + json.dumps(head).encode() + b"\n"
+
+    def to_bytes(self) -> bytes:
+        assert isinstance(self.data, bytes)
+        return b"".join((self._head(), self.objects.tobytes(), self.fixups.tobytes(), self.data))
+
+    def write_to(self, fh: BinaryIO) -> None:
+        """Writes the segment as ``to_bytes`` does, piece by piece (no joined copy)."""
+        assert isinstance(self.data, bytes)
+        for piece in (self._head(), self.objects.tobytes(), self.fixups.tobytes(), self.data):
+            fh.write(piece)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Segment | None:
         """The segment stored in ``raw``, or None if it is not one of this format."""
-        if not raw.startswith(MAGIC):
+        segment = cls.from_file(io.BytesIO(raw))
+        if segment is not None:
+            assert not isinstance(segment.data, bytes)
+            segment.data = segment.data.read()
+        return segment
+
+    @classmethod
+    def from_file(cls, fh: BinaryIO) -> Segment | None:
+        """The segment stored in ``fh``, or None if it is not one of this format. Only the
+        head and the tables are read; ``data`` is ``fh`` itself, positioned at the segment's
+        bytes, which ``splice_segment`` copies from it in bounded chunks."""
+        if fh.read(len(MAGIC)) != MAGIC:
             return None
-        end = raw.find(b"\n", len(MAGIC))
         try:
-            head = json.loads(raw[len(MAGIC) : end])
-        except ValueError:
+            head = json.loads(fh.readline(_MAX_HEAD))
+            counts = (head["objects"], head["fixups"])
+        except (ValueError, KeyError, TypeError):
             return None
         if head.get("format") != FORMAT or head.get("byteorder") != sys.byteorder:
             return None
-        pos = end + 1
         objects, fixups = array("q"), array("q")
-        for table, count in ((objects, head["objects"]), (fixups, head["fixups"])):
+        for table, count in zip((objects, fixups), counts, strict=True):
             size = count * table.itemsize
-            table.frombytes(raw[pos : pos + size])
-            pos += size
-        return cls(raw[pos:], head["private"], head["pages"], objects, fixups)
+            raw = fh.read(size)
+            if len(raw) != size:
+                return None
+            table.frombytes(raw)
+        return cls(fh, head["private"], head["pages"], objects, fixups)
 
 
 class _Recorder(StreamingPdfWriter):
@@ -211,8 +228,10 @@ def splice_segment(writer: StreamingPdfWriter, segment: Segment, footers: list[F
             return footer_nums[j] if footer else page_nums[first_page + j]
         return fixed[slot]
 
-    data = memoryview(segment.data)
-    chunks: list = []
+    source = segment.data
+    fh = io.BytesIO(source) if isinstance(source, bytes) else source
+    start = writer._pos
+    out = _Chunks(writer)
     prev = 0
     fixups = segment.fixups
     for i in range(0, len(fixups), 2):
@@ -220,12 +239,12 @@ def splice_segment(writer: StreamingPdfWriter, segment: Segment, footers: list[F
         num = number(fixups[i + 1])
         if num >= limit:
             raise ValueError("Too many objects for a bundle.")
-        chunks.append(data[prev:pos])
-        chunks.append(b"%*d" % (WIDTH, num))
+        out.copy(fh, pos - prev)
+        fh.read(WIDTH)  # the slot's padding, replaced by the number
+        out.put(b"%*d" % (WIDTH, num))
         prev = pos + WIDTH
-    chunks.append(data[prev:])
-    start = writer._pos
-    writer._emit(b"".join(chunks))
+    out.copy(fh, None)
+    out.flush()
     objects = segment.objects
     for i in range(0, len(objects), 2):
         num = number(objects[i + 1])
@@ -234,6 +253,40 @@ def splice_segment(writer: StreamingPdfWriter, segment: Segment, footers: list[F
     writer.written += segment.pages
     for num, footer in zip(footer_nums, footers, strict=True):
         writer._write_object(num, _stream(writer._footer_content(footer)))
+
+
+class _Chunks:
+    """What ``splice_segment`` writes, gathered into writes of about ``CHUNK`` bytes: the
+    segment is copied from its file in bounded pieces, never read whole into memory."""
+
+    def __init__(self, writer: StreamingPdfWriter):
+        self.writer = writer
+        self.pending: list[bytes] = []
+        self.size = 0
+
+    def put(self, data: bytes) -> None:
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size >= CHUNK:
+            self.flush()
+
+    def copy(self, fh: BinaryIO, count: int | None) -> None:
+        """Copies ``count`` bytes of ``fh`` (None: up to its end)."""
+        while count is None or count > 0:
+            data = fh.read(CHUNK if count is None else min(count, CHUNK))
+            if not data:
+                if count is None:
+                    return
+                raise ValueError("The segment is truncated.")
+            self.put(data)
+            if count is not None:
+                count -= len(data)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.writer._emit(b"".join(self.pending))
+            self.pending.clear()
+            self.size = 0
 
 
 class _Buffer:

@@ -6,25 +6,20 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from applications.models import Application
+from core.storage import private_download
 
 from .models import GeneratedDocument
 from .selectors import documents_box
 
 
-def private_file_response(file: FieldFile, filename: str) -> FileResponse:
-    """A private PDF as a download; a file missing on disk is a 404, not a 500."""
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
+def private_file_response(file: FieldFile, filename: str) -> HttpResponse:
+    """A private PDF as a download, streamed from the storage (``core.storage``)."""
+    return private_download(file, filename=filename, content_type="application/pdf")
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:
@@ -36,7 +31,7 @@ def _visible_application(request: HttpRequest, pk: int) -> Application:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     application = _visible_application(request, pk)
     documents = GeneratedDocument.objects.filter(application=application, kind=kind)
     version = request.GET.get("fassung", "")

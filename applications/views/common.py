@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from applications import permissions, selectors, services
 from applications.models import Application, Section
 from applications.progress import SECTION_ORDER
 from applications.workflow import Status
+from core.storage import private_download
 from municipalities.selectors import member_municipality_ids
 
 
@@ -65,13 +66,9 @@ def _remove_item(request, queryset, raw_pk: str, remove, *, done: str, back: str
     return redirect(back, application_pk)
 
 
-def _file_response(file, filename: str, content_type: str) -> FileResponse:
-    """A private file as a download; a file missing on disk is a 404, not a 500."""
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+def _file_response(file, filename: str, content_type: str) -> HttpResponse:
+    """A private file as a download, streamed from the storage (``core.storage``)."""
+    return private_download(file, filename=filename, content_type=content_type)
 
 
 def _section_closed(request, application):

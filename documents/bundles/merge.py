@@ -3,20 +3,21 @@ the bundle's footer on each page, bookmarks, and the PDF/A metadata and OutputIn
 WeasyPrint-rendered front matter. Each part comes as its stamped segment
 (``pdf_segments``, made by the part's render task and kept beside the cached part), so the
 merge copies it as bytes and fills in only object numbers and footers: a re-bundle after one
-changed application stamps only that application."""
+changed application stamps only that application.
+
+Memory: the bundle is written to a local temporary file and stored from there
+(``files.output_file``); each segment is copied from the storage in chunks of about a MB
+(``files.open_segment``), so a merge holds per part only the segment's tables (two numbers per
+object and per reference) and the front matter, never a whole part or the bundle."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,7 +34,7 @@ from documents.rendering import render_html_pdf
 
 from . import dispatch, selection
 from .content import load_applications
-from .files import file_exists, read_segment
+from .files import file_exists, open_segment, output_file, remove_file
 from .front import Entry, front_outline, render_front
 from .jobs import bundle_job_fail
 from .parts import part_for, stamp_part
@@ -103,48 +104,38 @@ def bundle_merge(job_id: int) -> BundleJob | None:
 
     filename = f"Antragsbuendel_{job.round.reference_prefix}_{job.pk}.pdf"
     final_name = job.file.field.generate_filename(job, filename)
-    final = Path(settings.MEDIA_ROOT) / final_name
-    final.parent.mkdir(parents=True, exist_ok=True)
     front_reader = PdfReader(io.BytesIO(front_pdf))
     outline = front_outline(front_reader)
     digest = hashlib.sha256()
-    with tempfile.NamedTemporaryFile(dir=final.parent, suffix=".tmp", delete=False) as fh:
-        tmp_name = fh.name
-        try:
-            out = _HashingFile(fh, digest)
-            writer = StreamingPdfWriter(out, page_count=total_pages, footer_font=font)
-            writer.add_pages_from(
-                front_reader,
-                footers=[footer(front_label, i + 1) for i in range(front_pages)],
-                links=True,
-            )
-            for entry in entries:
-                # The part as stamped by its render task (or now, for a part cached before
-                # segments existed); only the numbers and footers are filled in here.
-                name = entry.cache.file.name
-                segment = read_segment(name)
-                if segment is None or segment.pages != entry.cache.pages:
-                    segment = stamp_part(name)
-                label = entry.application.reference or ""
-                splice_segment(
-                    writer,
-                    segment,
-                    [footer(label, entry.start + i) for i in range(entry.cache.pages)],
-                )
-                outline.append(_application_outline(entry))
-                del segment
-            writer.finish(outline=outline, catalog_from=front_reader)
-            size = out.count
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-    os.chmod(tmp_name, 0o640)
-    os.replace(tmp_name, final)
+    # Written to a local temporary file, then stored (files.output_file): never in memory.
+    with output_file(final_name) as stored:
+        out = _HashingFile(stored.file, digest)
+        writer = StreamingPdfWriter(out, page_count=total_pages, footer_font=font)
+        writer.add_pages_from(
+            front_reader,
+            footers=[footer(front_label, i + 1) for i in range(front_pages)],
+            links=True,
+        )
+        for entry in entries:
+            # The part as stamped by its render task (or now, for a part cached before
+            # segments existed); only the numbers and footers are filled in here.
+            name = entry.cache.file.name
+            label = entry.application.reference or ""
+            footers = [footer(label, entry.start + i) for i in range(entry.cache.pages)]
+            with open_segment(name) as segment:
+                if segment is not None and segment.pages == entry.cache.pages:
+                    splice_segment(writer, segment, footers)
+                else:
+                    splice_segment(writer, stamp_part(name), footers)
+            outline.append(_application_outline(entry))
+        writer.finish(outline=outline, catalog_from=front_reader)
+        size = out.count
+    final_name = stored.name
     seconds = time.perf_counter() - started
     with transaction.atomic():
         locked = BundleJob.objects.select_for_update().get(pk=job.pk)
         if not locked.is_open:  # failed (time limit) or finished by a twin meanwhile
-            transaction.on_commit(lambda: final.unlink(missing_ok=True))
+            transaction.on_commit(lambda: remove_file(final_name))
             return None
         locked.status = BundleStatus.DONE
         locked.file = final_name

@@ -4,15 +4,11 @@ readable PDF attachments scaled onto A4, cached under its content hash."""
 from __future__ import annotations
 
 import io
-import json
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from typing import IO
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,11 +33,11 @@ from documents.rendering import render_html_pdf
 from .content import content_hash, load_applications
 from .files import (
     file_exists,
-    index_path,
-    media_path,
+    open_file,
+    output_file,
     read_index,
-    read_part,
     remove_file,
+    write_index,
     write_segment,
 )
 from .jobs import record_parts
@@ -111,7 +107,7 @@ def check_attachment(attachment: Attachment) -> AttachmentCheck:
     if not _is_pdf(attachment):
         return AttachmentCheck(attachment, LISTED)
     try:
-        with open(attachment.file.path, "rb") as fh:
+        with open_file(attachment.file.name) as fh:
             report = pdf_inspection.inspect_pdf(fh)
     except Exception as exc:  # noqa: BLE001 - any failure means: cannot be merged
         logger.info("Attachment %s is not readable: %r", attachment.pk, exc)
@@ -124,7 +120,7 @@ def append_attachment(writer: StreamingPdfWriter, check: AttachmentCheck) -> Non
     footer, as the next pages of ``writer``. Its page contents, images and fonts are copied as
     stored, never unpacked; pypdf unpacks only object and cross-reference streams, within
     ``pdf_limits``. The file is read while it is copied and let go afterwards."""
-    with open(check.attachment.file.path, "rb") as fh, pdf_inspection.pdf_limits():
+    with open_file(check.attachment.file.name) as fh, pdf_inspection.pdf_limits():
         reader = PdfReader(fh, strict=False)
         if reader.is_encrypted:
             reader.decrypt("")
@@ -191,23 +187,20 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
         )
         page += c.pages
     name = pdf_cache_upload_to(ApplicationPdfCache(content_hash=digest), "part.pdf")
-    target = Path(settings.MEDIA_ROOT) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as fh:
-        writer = StreamingPdfWriter(fh, page_count=page, index=True)
+    with output_file(name) as out:
+        writer = StreamingPdfWriter(out.file, page_count=page, index=True)
         writer.add_pages_from(reader)
         for c in merged:
             append_attachment(writer, c)
         writer.finish()
-        tmp_name = fh.name
-    index = index_path(target)
-    index_tmp = index.with_suffix(".json.tmp")
-    index_tmp.write_text(json.dumps({"raw": writer.raw_index}))
-    os.replace(index_tmp, index)
-    os.chmod(tmp_name, 0o640)
-    os.replace(tmp_name, target)
-    # Stamped here, in parallel with the other parts, so that the merge only copies it.
-    stamp_part(name)
+        out.file.flush()
+        # Beside the part, before it is stored (so that a stored part has both): its index
+        # and its stamped segment, made here, in parallel with the other parts, from the
+        # local file just written, so that the merge only copies it.
+        write_index(name, writer.raw_index)
+        with open(out.file.name, "rb") as part:
+            stamp_part(name, part=part, raw_index=writer.raw_index)
+    name = out.name
     seconds = time.perf_counter() - started
     with transaction.atomic():
         entry, created = ApplicationPdfCache.objects.update_or_create(
@@ -225,16 +218,23 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
     return entry, True
 
 
-def stamp_part(name: str) -> Segment:
+def stamp_part(
+    name: str,
+    *,
+    part: IO[bytes] | None = None,
+    raw_index: dict[int, tuple[int, int]] | None = None,
+) -> Segment:
     """Makes and stores the stamped segment of the cached part ``name``: its pages as a merge
     writes them, with the bundle's numbers and footers left open (``pdf_segments``). It
-    depends only on the part's file, so one segment serves every bundle the part is in."""
-    data = read_part(name)
-    segment = record_segment(
-        PdfReader(io.BytesIO(data)),
-        raw_index=read_index(media_path(name)),
-        raw_file=io.BytesIO(data),
-    )
+    depends only on the part's file, so one segment serves every bundle the part is in.
+    The part is read from the storage, or from ``part`` (with its ``raw_index``), the local
+    file the render task has just written and not yet stored."""
+    if part is None:
+        with open_file(name) as fh:
+            return stamp_part(name, part=fh, raw_index=read_index(name))
+    # pypdf and the copies of objects without references both seek before they read, so
+    # they share the handle.
+    segment = record_segment(PdfReader(part), raw_index=raw_index, raw_file=part)
     write_segment(name, segment)
     return segment
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,7 +123,7 @@ def bundle_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
+def bundle_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if not job.file:
         raise Http404

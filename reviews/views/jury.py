@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from applications.selectors import attachment_get, partners_not_declined
+from core.storage import private_download
 from reviews import permissions, selectors, services
 from reviews.forms import DeclarationForm, ReviewForm
 
@@ -137,18 +138,11 @@ def jury_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reviewer_required
 @require_safe
-def jury_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def jury_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     assignment = selectors.reviewer_assignment_get(user=request.user, application_pk=pk)
     if not permissions.can_see_content(request.user, assignment):
         raise Http404
     attachment = attachment_get(application=assignment.application, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )

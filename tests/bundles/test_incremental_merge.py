@@ -4,6 +4,7 @@ re-bundle after one change stamps only that application again; the bundle stays 
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 from array import array
@@ -29,10 +30,10 @@ def _bundle(bundle_round, officer):
 
 
 def _segment_state(application) -> tuple:
-    """The cache row and the stamped segment file of an application, as they are on disk."""
+    """The cache row and the stamped segment file of an application, as they are on disk
+    (the file system storage; tests/storage/test_s3.py checks the same in a bucket)."""
     entry = ApplicationPdfCache.objects.get(application=application)
-    path = files.segment_path(files.media_path(entry.file.name))
-    stat = path.stat()
+    stat = os.stat(files.storage().path(files.segment_name(entry.file.name)))
     return (entry.pk, entry.content_hash, entry.created_at, stat.st_ino, stat.st_mtime_ns)
 
 
@@ -81,7 +82,9 @@ def test_rebundle_after_one_change_reuses_the_other_stamped_parts(
     original = parts.stamp_part
     for module in (parts, merge):
         monkeypatch.setattr(
-            module, "stamp_part", lambda name: stamped.append(name) or original(name)
+            module,
+            "stamp_part",
+            lambda name, **local: stamped.append(name) or original(name, **local),
         )
     second = _bundle(bundle_round, officer)
 
@@ -105,8 +108,9 @@ def test_a_part_without_its_segment_is_stamped_by_the_merge(
     format) are stamped when a merge needs them; the bundle is the same."""
     first = _bundle(bundle_round, officer)
     entries = list(ApplicationPdfCache.objects.order_by("pk"))
-    files.segment_path(files.media_path(entries[0].file.name)).unlink()
-    files.segment_path(files.media_path(entries[1].file.name)).write_bytes(b"WIRSEG\n{}\n")
+    files.storage().delete(files.segment_name(entries[0].file.name))
+    with files.output_file(files.segment_name(entries[1].file.name)) as stale:
+        stale.file.write(b"WIRSEG\n{}\n")
     second = _bundle(bundle_round, officer)
     assert second.rendered == 0
     for entry in entries[:2]:

@@ -8,6 +8,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from .storage import default_storage_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -257,8 +259,25 @@ STATICFILES_DIRS = [
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Uploaded attachments, generated documents, bundle parts and bundles: the private
+# MEDIA_ROOT folder by default; an S3-compatible object store (django-storages) when
+# WIR_STORAGE_URL=s3://<bucket>[/<prefix>] names a bucket, at WIR_S3_ENDPOINT_URL (empty: AWS)
+# with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in WIR_S3_REGION. Downloads are always
+# permission-checked views that stream the file; with WIR_STORAGE_SIGNED_REDIRECT the view
+# (after the check) redirects to a signed URL of the object that expires after
+# WIR_STORAGE_SIGNED_SECONDS instead (only with S3). Objects are never public.
+WIR_STORAGE_URL = env("WIR_STORAGE_URL", default="")
+WIR_STORAGE_SIGNED_REDIRECT = env.bool("WIR_STORAGE_SIGNED_REDIRECT", default=False)
+WIR_STORAGE_SIGNED_SECONDS = env.int("WIR_STORAGE_SIGNED_SECONDS", default=60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_config(
+        WIR_STORAGE_URL,
+        endpoint_url=env("WIR_S3_ENDPOINT_URL", default=""),
+        region=env("WIR_S3_REGION", default="us-east-1"),
+        access_key=env("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+        signed_seconds=WIR_STORAGE_SIGNED_SECONDS,
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
