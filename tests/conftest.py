@@ -270,6 +270,18 @@ def worker_media(celery_worker, settings):
     return celery_worker.media_root
 
 
+# An S3-compatible object store (moto in server mode, tests/s3.py) ---------------------------------
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """The endpoint of a local S3 server with the private bucket ``tests.s3.BUCKET``, started
+    once per test session when a test asks for it."""
+    from tests.s3 import start_s3_server
+
+    endpoint, stop = start_s3_server()
+    yield endpoint
+    stop()
+
+
 # A Redis of the test's own, to stop and start (queue outages) ---------------------------------
 class PrivateRedis:
     """A `redis-server` of one test on a free loopback port, without persistence: stopping it
