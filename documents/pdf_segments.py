@@ -218,7 +218,6 @@ def splice_segment(writer: StreamingPdfWriter, segment: Segment, footers: list[F
     footer_nums = [writer._alloc() for _ in range(segment.pages)]
     page_nums = writer.page_nums
     fixed = {PAGES: writer.pages_num, OPEN: writer._open_num, FONT: writer._footer_font_num}
-    limit = 10**WIDTH
 
     def number(slot: int) -> int:
         if slot > 0:
@@ -231,20 +230,7 @@ def splice_segment(writer: StreamingPdfWriter, segment: Segment, footers: list[F
     source = segment.data
     fh = io.BytesIO(source) if isinstance(source, bytes) else source
     start = writer._pos
-    out = _Chunks(writer)
-    prev = 0
-    fixups = segment.fixups
-    for i in range(0, len(fixups), 2):
-        pos = fixups[i]
-        num = number(fixups[i + 1])
-        if num >= limit:
-            raise ValueError("Too many objects for a bundle.")
-        out.copy(fh, pos - prev)
-        fh.read(WIDTH)  # the slot's padding, replaced by the number
-        out.put(b"%*d" % (WIDTH, num))
-        prev = pos + WIDTH
-    out.copy(fh, None)
-    out.flush()
+    _fill(writer, fh, segment.fixups, number)
     objects = segment.objects
     for i in range(0, len(objects), 2):
         num = number(objects[i + 1])
@@ -255,38 +241,43 @@ def splice_segment(writer: StreamingPdfWriter, segment: Segment, footers: list[F
         writer._write_object(num, _stream(writer._footer_content(footer)))
 
 
-class _Chunks:
-    """What ``splice_segment`` writes, gathered into writes of about ``CHUNK`` bytes: the
-    segment is copied from its file in bounded pieces, never read whole into memory."""
-
-    def __init__(self, writer: StreamingPdfWriter):
-        self.writer = writer
-        self.pending: list[bytes] = []
-        self.size = 0
-
-    def put(self, data: bytes) -> None:
-        self.pending.append(data)
-        self.size += len(data)
-        if self.size >= CHUNK:
-            self.flush()
-
-    def copy(self, fh: BinaryIO, count: int | None) -> None:
-        """Copies ``count`` bytes of ``fh`` (None: up to its end)."""
-        while count is None or count > 0:
-            data = fh.read(CHUNK if count is None else min(count, CHUNK))
-            if not data:
-                if count is None:
-                    return
+def _fill(writer: StreamingPdfWriter, fh: BinaryIO, fixups: array, number) -> None:
+    """Copies the segment's bytes from ``fh`` to ``writer`` with each slot filled in: read in
+    windows of ``CHUNK`` bytes and written in pieces of about that size, so a segment is never
+    held whole in memory (only a window and what waits to be written)."""
+    view = memoryview(b"")
+    wstart = 0  # where the window starts in the segment's bytes
+    prev = 0  # what is copied (or filled in) so far
+    pending: list = []
+    size = 0
+    limit = 10**WIDTH
+    for i in range(0, len(fixups), 2):
+        pos = fixups[i]
+        while pos + WIDTH > wstart + len(view):  # the slot is not (wholly) in the window
+            keep = min(pos, wstart + len(view))
+            pending.append(view[prev - wstart : keep - wstart])
+            size += keep - prev
+            prev = keep
+            block = fh.read(CHUNK)
+            if not block:
                 raise ValueError("The segment is truncated.")
-            self.put(data)
-            if count is not None:
-                count -= len(data)
-
-    def flush(self) -> None:
-        if self.pending:
-            self.writer._emit(b"".join(self.pending))
-            self.pending.clear()
-            self.size = 0
+            view = memoryview(bytes(view[keep - wstart :]) + block)
+            wstart = keep
+            if size >= CHUNK:
+                writer._emit(b"".join(pending))
+                pending.clear()
+                size = 0
+        num = number(fixups[i + 1])
+        if num >= limit:
+            raise ValueError("Too many objects for a bundle.")
+        pending.append(view[prev - wstart : pos - wstart])
+        pending.append(b"%*d" % (WIDTH, num))
+        size += pos - prev
+        prev = pos + WIDTH
+    pending.append(view[prev - wstart :])
+    writer._emit(b"".join(pending))
+    while block := fh.read(CHUNK):
+        writer._emit(block)
 
 
 class _Buffer:

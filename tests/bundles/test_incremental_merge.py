@@ -16,6 +16,8 @@ from applications.models import Application
 from documents import pdf_segments
 from documents.bundles import files, jobs, merge, parts
 from documents.models import ApplicationPdfCache, BundleSelection
+from documents.pdf_pages import Footer
+from documents.pdf_writer import StreamingPdfWriter
 
 from .conftest import outline_pages, read_bundle, run_inline
 
@@ -153,3 +155,28 @@ def test_segment_round_trip_and_older_formats():
     )
     assert pdf_segments.Segment.from_bytes(stale) is None
     assert pdf_segments.Segment.from_bytes(b"%PDF-1.7") is None
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_a_segment_spliced_from_its_file_in_windows_is_the_same(
+    bundle_round, officer, three_applications, monkeypatch, chunk
+):
+    """The merge copies a segment from the storage in windows of ``CHUNK`` bytes (never the
+    whole part in memory); whatever the window, slots across a window's edge included, the
+    bytes are those of the segment spliced from memory."""
+    _bundle(bundle_round, officer)
+    name = ApplicationPdfCache.objects.filter(application=three_applications[0]).get().file.name
+
+    def spliced(segment) -> bytes:
+        out = io.BytesIO()
+        writer = StreamingPdfWriter(out, page_count=segment.pages)
+        writer.pages_num, writer._open_num, writer._footer_font_num = 1, 2, 3
+        monkeypatch.setattr(writer, "_footer_content", lambda footer: b"q Q")
+        pdf_segments.splice_segment(writer, segment, [Footer("", "")] * segment.pages)
+        return out.getvalue()
+
+    whole = spliced(files.read_segment(name))
+    monkeypatch.setattr(pdf_segments, "CHUNK", chunk)
+    with files.open_segment(name) as segment:
+        assert segment is not None and not isinstance(segment.data, bytes)
+        assert spliced(segment) == whole
