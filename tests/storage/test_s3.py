@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,14 +22,21 @@ from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.models import Section
+from applications.models import Application, Section
 from applications.workflow import Status
-from documents.bundles.files import read_index
-from documents.models import BundleJob, BundleSelection, BundleStatus, DocumentKind
+from documents.bundles import jobs
+from documents.bundles.files import open_file, read_index, read_segment, segment_name
+from documents.models import (
+    ApplicationPdfCache,
+    BundleJob,
+    BundleSelection,
+    BundleStatus,
+    DocumentKind,
+)
 from documents.models import GeneratedDocument as Document
 from reviews import services as review_services
 from tests.accounts.factories import login_verified
-from tests.bundles.conftest import attachment_pdf, make_application
+from tests.bundles.conftest import attachment_pdf, make_application, run_inline
 from tests.conftest import CeleryWorker
 from tests.factories import (
     ApplicationFactory,
@@ -39,9 +47,16 @@ from tests.factories import (
     staff_for,
 )
 from tests.reviews.conftest import assign_and_declare, make_round, score_all, to_in_review
-from tests.s3 import BUCKET, s3_client, s3_env, s3_storages
+from tests.s3 import BUCKET, REGION, s3_client, s3_env, s3_storages
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# One S3 worker (a module fixture) for the tests, so one xdist process runs them all
+# (scripts/test: --dist loadgroup). Each test process starts its own moto server on a free
+# port (tests/s3.py): parallel processes never share a bucket.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("s3_storage"),
+]
 
 PUBLIC_GROUPS = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
@@ -239,8 +254,9 @@ def test_bundle_parts_and_merge_in_the_bucket(client, s3_server, s3_worker, sett
     for name in [*parts, job.file.name]:
         assert name in stored
         assert_private(s3_server, name)
-    # each part has its index beside it, read back from the bucket
+    # each part has its index and its stamped segment beside it, read back from the bucket
     assert all(read_index(name) for name in parts)
+    assert all(segment_name(name) in stored and read_segment(name) for name in parts)
 
     download = reverse("documents:bundle_download", args=[job.pk])
     content = streamed(client.get(download))
@@ -262,3 +278,47 @@ def test_bundle_parts_and_merge_in_the_bucket(client, s3_server, s3_worker, sett
     assert client.get(download).status_code == 404
     settings.WIR_STORAGE_SIGNED_REDIRECT = False
     assert client.get(download).status_code == 404
+
+
+def test_rebundle_in_the_bucket_reuses_the_untouched_segments(s3_server, settings, published):
+    """tests/bundles/test_incremental_merge.py's check in a bucket, where a file has no inode:
+    the bucket keeps versions (each PUT makes a new VersionId), so an untouched application's
+    segment object keeps its version, ETag and LastModified while only the changed one is
+    stamped again. Run in this process (the tasks' work inline, nothing sent to a worker)."""
+    bucket = f"wir-test-versions-{uuid.uuid4().hex[:8]}"
+    client = s3_client(s3_server)
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    settings.STORAGES = s3_storages(s3_server, bucket)
+    round_ = FundingRoundFactory(title="KIV – S3-Neubündel", required_attachment_kinds=["konzept"])
+    officer = CaseOfficerFactory()
+    applications = [make_application(round_, n, attachment_pages=1) for n in (1, 2, 3)]
+
+    def bundle() -> BundleJob:
+        job = jobs.bundle_job_request(
+            round_=round_, user=officer, selection=BundleSelection.SUBMITTED
+        )
+        job = run_inline(job)
+        assert job.status == BundleStatus.DONE, job.error
+        with open_file(job.file.name) as fh:
+            assert len(PdfReader(fh).pages) == job.pages
+        return job
+
+    def segment_state(application) -> tuple:
+        entry = ApplicationPdfCache.objects.get(application=application)
+        head = client.head_object(Bucket=bucket, Key=segment_name(entry.file.name))
+        return (entry.pk, head["VersionId"], head["ETag"], head["LastModified"])
+
+    first = bundle()
+    before = {a.pk: segment_state(a) for a in applications}
+    changed = applications[1]
+    Application.objects.filter(pk=changed.pk).update(
+        summary="Eine geänderte, viel längere Kurzbeschreibung. " * 150
+    )
+    second = bundle()
+    assert (second.rendered, second.done) == (1, 3)
+    for application in (applications[0], applications[2]):
+        assert segment_state(application) == before[application.pk]  # not written again
+    assert segment_state(changed)[0] != before[changed.pk][0]
+    assert second.pages > first.pages
+    assert local_files(settings.MEDIA_ROOT) == []
