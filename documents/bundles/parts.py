@@ -215,6 +215,9 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
             },
         )
     _prune_cache(application.pk, keep=entry.pk)
+    logger.info(
+        "Bundle part of application %s rendered: %s pages in %.1f s", application.pk, page, seconds
+    )
     return entry, True
 
 

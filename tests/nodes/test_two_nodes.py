@@ -7,9 +7,9 @@ have gone through the object store.
 - A bundle requested on node B is built by both workers (and downloaded through node A).
 - A worker killed in the middle of a bundle loses nothing: the other one finishes it.
 
-The object store comes from ``object_store()`` alone: the S3 test server of ``tests/s3.py``
-(moto) when that module is there. Without it the steps that read a file another node wrote
-are skipped, with the reason; everything before them runs."""
+The object store is the S3 test server of ``tests/s3.py`` (moto, a process of its own on a
+free loopback port, so parallel test processes never share one). Run with ``-s`` to see which
+worker built which part and that every node's media folder stayed empty."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from pypdf import PdfReader
 from applications.models import Application
 from applications.workflow import Status
 from documents.models import BundleJob, BundleStatus, DocumentKind, GeneratedDocument
+from tests import s3
 from tests.accounts.factories import PASSWORD, totp_code, totp_device
 from tests.bundles.conftest import make_application
 from tests.bundles.test_worker import wait_for, wait_mid_part
@@ -44,12 +45,14 @@ from tests.factories import (
     staff_for,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-NEEDS_STORE = (
-    "needs the shared object store: tests/s3.py (start_s3_server, s3_env, s3_storages) and "
-    "the S3 storage settings (WIR_STORAGE_URL) are not on this branch yet"
-)
+# One cluster of four nodes (a module fixture) for the three tests, so one xdist process
+# runs them all (scripts/test: --dist loadgroup). Each test process starts its own moto
+# server on a free port (tests/s3.py): parallel processes never share a bucket.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("two_nodes"),
+]
 
 
 # The object store ----------------------------------------------------------------------------
@@ -60,13 +63,8 @@ class ObjectStore:
     stop: Callable[[], None]
 
 
-def object_store() -> ObjectStore | None:
-    """The one place the nodes' object store comes from: a moto S3 server (tests/s3.py).
-    None while the S3 storage is not there."""
-    try:
-        from tests import s3
-    except ImportError:
-        return None
+def object_store() -> ObjectStore:
+    """The one place the nodes' object store comes from: a moto S3 server (tests/s3.py)."""
     endpoint, stop = s3.start_s3_server()
     return ObjectStore(env=s3.s3_env(endpoint), storages=s3.s3_storages(endpoint), stop=stop)
 
@@ -134,11 +132,31 @@ class Cluster:
     web_b: Web
     worker_1: Worker
     worker_2: Worker
-    store: ObjectStore | None
+    store: ObjectStore
 
     @property
     def nodes(self) -> list[CeleryWorker]:
         return [self.web_a, self.web_b, self.worker_1, self.worker_2]
+
+    @property
+    def workers(self) -> list[Worker]:
+        return [self.worker_1, self.worker_2]
+
+    def media_files(self) -> dict[str, list[str]]:
+        """Every file in each node's own media folder (all should stay empty)."""
+        return {
+            node.log.stem: sorted(str(p.relative_to(node.media_root)) for p in files_in(node))
+            for node in self.nodes
+        }
+
+    def report_media(self) -> None:
+        found = self.media_files()
+        print("media folders:", ", ".join(f"{n} {len(f)} files" for n, f in found.items()))
+        assert not any(found.values()), f"files in a node's own media folder: {found}"
+
+
+def files_in(node: CeleryWorker) -> list:
+    return [p for p in node.media_root.rglob("*") if p.is_file()]
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +170,7 @@ def _cluster(tmp_path_factory):
             return state["cluster"]
         base = tmp_path_factory.mktemp("nodes")
         store = object_store()
-        extra = store.env if store else {}
+        extra = store.env
         queue = f"wir_nodes_{uuid.uuid4().hex[:8]}"
 
         def node(cls, name: str):
@@ -184,8 +202,7 @@ def _cluster(tmp_path_factory):
     if cluster:
         for started in cluster.nodes:
             started.stop(signal.SIGKILL)
-        if cluster.store:
-            cluster.store.stop()
+        cluster.store.stop()
     # The workers pointed this process's tasks at their queue: back to the session worker's.
     app.conf.task_default_queue, settings.CELERY_TASK_DEFAULT_QUEUE = saved
 
@@ -193,8 +210,7 @@ def _cluster(tmp_path_factory):
 @pytest.fixture
 def cluster(_cluster, settings) -> Cluster:
     started = _cluster(connection.settings_dict["NAME"])
-    if started.store:  # files this test process writes (attachments) go to the store too
-        settings.STORAGES = started.store.storages
+    settings.STORAGES = started.store.storages  # what this test process writes goes there too
     return started
 
 
@@ -275,14 +291,12 @@ def test_application_submitted_through_node_a_shows_its_receipt_through_node_b(c
     page = browser.get(cluster.web_b, reverse("applications:detail", args=[draft.pk]))
     assert page.status_code == 200
     assert draft.reference in page.text and download in page.text
-    if cluster.store is None:
-        pytest.skip(
-            f"Receipt {receipt.pk} was rendered and is listed on node B; downloading it "
-            f"through node B {NEEDS_STORE}"
-        )
-    assert pdf_pages(browser.get(cluster.web_b, download)) >= 1
+    pages = pdf_pages(browser.get(cluster.web_b, download))
+    assert pages >= 1
+    print(f"\nreceipt {receipt.pk} of {draft.reference}: submitted on web-a, read on web-b")
     for node in cluster.nodes:  # no node keeps the receipt in its own folder
         assert not any(node.media_root.rglob("*.pdf")), node.media_root
+    cluster.report_media()
 
 
 def bundle_round(count: int):
@@ -312,13 +326,36 @@ def officer_browser():
     return officer, device, browser
 
 
+def built_by(workers: list[Worker], offsets: dict, applications) -> dict[str, list[str]]:
+    """Which worker rendered which application's part, from the workers' logs since
+    ``offsets`` (``parts.part_for`` logs each part it renders), by reference."""
+    reference = {a.pk: a.reference for a in applications}
+    result = {}
+    for worker in workers:
+        text = worker.log.read_text(errors="replace")[offsets[worker] :]
+        found = re.findall(r"Bundle part of application (\d+) rendered", text)
+        result[worker.log.stem] = sorted(reference.get(int(pk), pk) for pk in found)
+    return result
+
+
+def merged_by(workers: list[Worker], offsets: dict, job: BundleJob) -> list[str]:
+    return [
+        w.log.stem
+        for w in workers
+        if f"Bundle job {job.pk} done" in w.log.read_text(errors="replace")[offsets[w] :]
+    ]
+
+
+def log_offsets(workers: list[Worker]) -> dict:
+    return {w: len(w.log.read_text(errors="replace")) for w in workers}
+
+
 def test_bundle_requested_on_node_b_is_built_by_both_workers(cluster, officer_browser):
-    if cluster.store is None:
-        pytest.skip(f"A bundle's parts and attachments cross nodes: {NEEDS_STORE}")
     officer, device, browser = officer_browser
     round_, applications = bundle_round(8)
     browser.login(cluster.web_b, officer, device)
     before = {w: w.succeeded("documents.bundle_render_application") for w in cluster.nodes[2:]}
+    offsets = log_offsets(cluster.workers)
     job = request_bundle_on(browser, cluster.web_b, round_)
     job = wait_for(job.pk, lambda j: not j.is_open, timeout=180)
     assert job.done == job.total == len(applications)
@@ -329,14 +366,20 @@ def test_bundle_requested_on_node_b_is_built_by_both_workers(cluster, officer_br
     assert sum(rendered.values()) >= len(applications)
     assert_bundle_downloads(browser, cluster.web_a, job)
     assert not Application.objects.filter(round=round_, status=Status.DRAFT).exists()
+    built = built_by(cluster.workers, offsets, applications)
+    print(f"\nbundle {job.pk} ({job.pages} pages) requested on web-b, downloaded from web-a")
+    for name, references in built.items():
+        print(f"  {name} built {len(references)} parts: {', '.join(references)}")
+    print(f"  merged by {merged_by(cluster.workers, offsets, job)}")
+    assert all(built.values()), built
+    cluster.report_media()
 
 
 def test_worker_killed_mid_bundle_loses_nothing(cluster, officer_browser):
-    if cluster.store is None:
-        pytest.skip(f"The surviving worker reads the killed one's parts: {NEEDS_STORE}")
     officer, device, browser = officer_browser
     round_, applications = bundle_round(8)
     browser.login(cluster.web_b, officer, device)
+    offsets = log_offsets(cluster.workers)
     job = request_bundle_on(browser, cluster.web_b, round_)
     job = wait_mid_part(job.pk)
     cluster.worker_1.stop(signal.SIGKILL)  # the whole process group, mid-part
@@ -346,3 +389,10 @@ def test_worker_killed_mid_bundle_loses_nothing(cluster, officer_browser):
     job = wait_for(job.pk, lambda j: not j.is_open, timeout=180)
     assert job.done == job.total == len(applications)
     assert_bundle_downloads(browser, cluster.web_a, job)
+    built = built_by(cluster.workers, offsets, applications)
+    print(f"\nbundle {job.pk} ({job.pages} pages): worker-1 killed mid-part")
+    for name, references in built.items():
+        print(f"  {name} built {len(references)} parts: {', '.join(references)}")
+    print(f"  merged by {merged_by(cluster.workers, offsets, job)}")
+    assert merged_by(cluster.workers, offsets, job) == ["worker-2"]
+    cluster.report_media()
