@@ -79,6 +79,12 @@ class Result:
     errors: list[str] = field(default_factory=list)
 
 
+PAGE_KEYS = (
+    "overview", "overview_search", "overview_sorted", "overview_filtered",
+    "ranking", "jury", "applicant", "detail",
+)  # fmt: skip
+
+
 def concept_pdf() -> bytes:
     """A one-page PDF shared by every attachment row (the pages list attachments only)."""
     import io
@@ -102,13 +108,18 @@ def people_for_round(seeded):
     from municipalities.models import Membership
 
     juror = seeded.reviewers[0]
-    device = TOTPDevice.objects.create(user=juror, name="Bench", confirmed=True)
+    device = TOTPDevice.objects.filter(user=juror, name="Bench").first()
+    reused = device is not None  # --reuse-db: made by an earlier run
+    if not reused:
+        device = TOTPDevice.objects.create(user=juror, name="Bench", confirmed=True)
     app = (
         Application.objects.filter(round=seeded.round, status="in_review")
         .exclude(lead_municipality__ags__startswith=SYNTHETIC_PREFIX)
         .order_by("reference")
         .first()
     ) or Application.objects.filter(round=seeded.round).order_by("reference").first()
+    if reused:
+        return juror, device, User.objects.get(email=f"kommune-{seeded.size}@bench.example"), app
     staff = User.objects.create_user(
         f"kommune-{seeded.size}@bench.example",
         PASSWORD,
@@ -304,57 +315,164 @@ def report_line(r: Result, size: int, overview: Result | None) -> str:
     return line
 
 
+def seed(args, connection, started):
+    """Migrates, imports the register, seeds a round per N; (officer, device, rounds)."""
+    import rp_seed
+
+    from municipalities.models import Municipality
+
+    t = time.perf_counter()
+    migrate()
+    collect_static()
+    print(
+        f"migrated and collected static files in {time.perf_counter() - t:.0f} s; register: "
+        f"{import_register()} municipalities (Hesse, GV100AD 30.11.2021)"
+    )
+    rng = random.Random(2019)
+    officer, officer_device = rp_seed.people(PASSWORD)
+    rp_seed.ensure_municipalities(max(args.sizes), rng)
+    pdf = concept_pdf()
+    seeded_rounds = []
+    for size in args.sizes:
+        t = time.perf_counter()
+        seeded = rp_seed.seed_round(size, officer, PASSWORD, rng, pdf)
+        people = people_for_round(seeded)
+        seeded_rounds.append((seeded, people))
+        counts = ", ".join(f"{v:,} {k}" for k, v in sorted(seeded.counts.items()))
+        print(f"seeded N={size:,} in {time.perf_counter() - t:.1f} s: {counts}")
+    synthetic = Municipality.objects.filter(ags__startswith=SYNTHETIC_PREFIX).count()
+    print(f"municipalities: {Municipality.objects.count():,} ({synthetic:,} synthetic)")
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would have done on a live database
+    print(f"VACUUM ANALYZE {time.perf_counter() - t:.1f} s; setup took "
+          f"{time.perf_counter() - started:.0f} s\n")  # fmt: skip
+    return officer, officer_device, seeded_rounds
+
+
+def seeded_sizes(database_url: str, sizes: list[int]) -> bool:
+    """Whether the database exists and holds a seeded round of every N (``--reuse-db``)."""
+    import psycopg2
+    from common import _admin_connection
+
+    admin = _admin_connection(database_url)
+    with admin.cursor() as cursor:
+        name = database_url.rsplit("/", 1)[1]
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+    admin.close()
+    if not exists:
+        return False
+    parsed_dsn = database_url
+    try:
+        conn = psycopg2.connect(parsed_dsn)
+    except psycopg2.Error:
+        return False
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(DISTINCT a.round_id) FROM applications_application a "
+                "JOIN applications_fundinground r ON r.id = a.round_id "
+                "WHERE r.reference_prefix = ANY(%s) AND EXISTS (SELECT 1 FROM "
+                "accounts_user u WHERE u.email = 'kommune-' || substr(r.reference_prefix, 7) "
+                "|| '@bench.example')",
+                [[f"BENCH-{size}" for size in sizes]],
+            )
+            found = cursor.fetchone()[0]
+    except psycopg2.Error:
+        found = 0
+    finally:
+        conn.close()
+    return found == len(set(sizes))
+
+
+def reused_officer():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    officer = User.objects.get(email="sachbearbeitung@rpda.bench.example")
+    return officer, TOTPDevice.objects.get(user=officer, name="Bench")
+
+
+def reused_rounds(sizes: list[int]):
+    """The SeededRound of each N from the database (counts: statuses and final reviews)."""
+    import rp_seed
+    from django.db.models import Count
+
+    from accounts.models import User
+    from applications.models import Application, FundingRound
+    from reviews.models import Review
+
+    rounds = []
+    for size in sizes:
+        round_ = FundingRound.objects.get(reference_prefix=f"BENCH-{size}")
+        reviewers = [
+            User.objects.get(email=f"jury{k + 1}-{size}@bench.example")
+            for k in range(rp_seed.JURY_SIZE)
+        ]
+        seeded = rp_seed.SeededRound(round_, size, reviewers)
+        by_status = Application.objects.filter(round=round_).values("status")
+        seeded.counts.update({r["status"]: r["n"] for r in by_status.annotate(n=Count("pk"))})
+        seeded.counts["final reviews"] = Review.objects.filter(
+            assignment__application__round=round_, status="final"
+        ).count()
+        rounds.append(seeded)
+    return rounds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, TARGET_SIZE])
     parser.add_argument("--requests", type=int, default=30, help="sequential requests per page")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of one load slot")
     parser.add_argument("--concurrency", type=int, default=4, help="clients under load")
-    parser.add_argument("--keep-db", action="store_true", help=f"do not drop {DB} at the end")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="do not drop the database at the end"
+    )
+    parser.add_argument(
+        "--db", default=DB, help=f"database name (wir_bench…; default {DB}), e.g. one per person"
+    )
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="reuse the database of an earlier --keep-db run when it holds a round of every N "
+        "(migrates it, skips seeding; implies --keep-db)",
+    )
+    parser.add_argument(
+        "--pages", nargs="+", metavar="KEY", help=f"only these pages ({', '.join(PAGE_KEYS)})"
+    )
     args = parser.parse_args()
+    if args.reuse_db:
+        args.keep_db = True
 
     print(load_line("RP pages benchmark"))
     started = time.perf_counter()
-    env = configure_environment(DB, production=True)
-    recreate_database(env["database_url"])
+    env = configure_environment(args.db, production=True)
+    reuse = args.reuse_db and seeded_sizes(env["database_url"], args.sizes)
+    if not reuse:
+        recreate_database(env["database_url"])
     import django
 
     django.setup()
-    import rp_seed
     from django.db import connection
 
     log_dir = Path(tempfile.mkdtemp(prefix="wir-bench-rp-logs-"))
-    print(f"database {DB}, media {env['media']}, logs {log_dir}")
+    print(f"database {args.db}, media {env['media']}, logs {log_dir}")
     server = None
     try:
-        t = time.perf_counter()
-        migrate()
-        collect_static()
-        print(
-            f"migrated and collected static files in {time.perf_counter() - t:.0f} s; register: "
-            f"{import_register()} municipalities (Hesse, GV100AD 30.11.2021)"
-        )
-        rng = random.Random(2019)
-        officer, officer_device = rp_seed.people(PASSWORD)
-        rp_seed.ensure_municipalities(max(args.sizes), rng)
-        pdf = concept_pdf()
-        seeded_rounds = []
-        for size in args.sizes:
+        if reuse:
             t = time.perf_counter()
-            seeded = rp_seed.seed_round(size, officer, PASSWORD, rng, pdf)
-            people = people_for_round(seeded)
-            seeded_rounds.append((seeded, people))
-            counts = ", ".join(f"{v:,} {k}" for k, v in sorted(seeded.counts.items()))
-            print(f"seeded N={size:,} in {time.perf_counter() - t:.1f} s: {counts}")
-        from municipalities.models import Municipality
-
-        synthetic = Municipality.objects.filter(ags__startswith=SYNTHETIC_PREFIX).count()
-        print(f"municipalities: {Municipality.objects.count():,} ({synthetic:,} synthetic)")
-        t = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # as autovacuum would have done on a live database
-        print(f"VACUUM ANALYZE {time.perf_counter() - t:.1f} s; setup took "
-              f"{time.perf_counter() - started:.0f} s\n")  # fmt: skip
+            migrate()  # applies migrations added since the database was seeded
+            collect_static()
+            officer, officer_device = reused_officer()
+            seeded_rounds = [(s, people_for_round(s)) for s in reused_rounds(args.sizes)]
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # statistics for what a new migration added
+            print(f"reused the seeded database (migrated, ANALYZE) in "
+                  f"{time.perf_counter() - t:.0f} s\n")  # fmt: skip
+        else:
+            officer, officer_device, seeded_rounds = seed(args, connection, started)
 
         server = Gunicorn(env, log_dir, workers=2).start()
         officer_client = HttpClient(server.port)
@@ -379,6 +497,8 @@ def main() -> int:
             )
             overview = None
             for page in pages_for_round(seeded, staff_app, juror):
+                if args.pages and page.key not in args.pages:
+                    continue
                 http_client, local = clients[page.who]
                 result = measure(page, http_client, local, args)
                 if page.key == "overview":
