@@ -18,6 +18,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -51,6 +52,7 @@ from .models import (
 )
 from .ranking import RankingRow as RankingRow
 from .ranking import round_ranking as round_ranking
+from .stats import SCORE_FIELD
 from .stats import with_combined_population as with_combined_population
 from .stats import with_review_stats as with_review_stats
 
@@ -167,6 +169,52 @@ class OverviewFilters:
     sort: str = DEFAULT_SORT
 
 
+# What a row of the overview shows: the rest of an application (its long texts, kilobytes
+# per row) stays in the database. Sorting 5,000 rows by score carried every column through the
+# sort before (about 2 KB a row); a deferred field still loads when read.
+OVERVIEW_FIELDS = (
+    "pk",
+    "round",
+    "reference",
+    "title",
+    "status",
+    "requested_grant",
+    "lead_municipality__name",
+    "lead_municipality__kreis",
+    "lead_municipality__regierungsbezirk",
+    "lead_municipality__population",
+)
+
+
+def _filtered(qs: QuerySet[Application], filters: OverviewFilters) -> QuerySet[Application]:
+    """``qs`` with the overview's filters and search, by plain conditions (no annotation
+    needed), so the page and a bare count share them."""
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.regierungsbezirk:
+        qs = qs.filter(lead_municipality__regierungsbezirk=filters.regierungsbezirk)
+    if filters.kreis:
+        qs = qs.filter(lead_municipality__kreis=filters.kreis)
+    if filters.joint in ("joint", "single"):
+        joint = Exists(
+            ApplicationPartner.objects.filter(application=OuterRef("pk")).exclude(
+                status=PartnerStatus.DECLINED
+            )
+        )
+        qs = qs.filter(joint if filters.joint == "joint" else ~joint)
+    if filters.flagged:  # ``flagged`` of ``with_review_stats``: spread above the threshold
+        qs = qs.alias(
+            flag_spread=ExpressionWrapper(
+                F("review_stats__max_score") - F("review_stats__min_score"),
+                output_field=SCORE_FIELD,
+            )
+        ).filter(flag_spread__gt=F("round__score_spread_threshold"))
+    query = search_query(filters.q)
+    if query is not None:  # the stored vector, through its GIN index (applications/search.py)
+        qs = qs.filter(search_filter(query))
+    return qs
+
+
 def round_applications(
     *,
     user,
@@ -174,55 +222,84 @@ def round_applications(
     filters: OverviewFilters | None = None,
 ) -> tuple[QuerySet[Application], str]:
     """The round's submitted applications for RP staff, with review statistics, filtered,
-    searched and sorted. The number of queries does not depend on the number of rows."""
+    searched and sorted; the rows carry the columns of ``OVERVIEW_FIELDS``. The number of
+    queries does not depend on the number of rows."""
     filters = filters or OverviewFilters()
-    qs = with_review_stats(
-        rp_applications(user=user).filter(round=round).select_related("lead_municipality")
-    )
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.regierungsbezirk:
-        qs = qs.filter(lead_municipality__regierungsbezirk=filters.regierungsbezirk)
-    if filters.kreis:
-        qs = qs.filter(lead_municipality__kreis=filters.kreis)
-    if filters.joint == "joint":
-        qs = qs.filter(is_joint=True)
-    elif filters.joint == "single":
-        qs = qs.filter(is_joint=False)
-    if filters.flagged:
-        qs = qs.filter(spread__gt=F("round__score_spread_threshold"))
-    query = search_query(filters.q)
-    if query is not None:  # the stored vector, through its GIN index (applications/search.py)
-        qs = qs.filter(search_filter(query))
+    qs = _filtered(rp_applications(user=user).filter(round=round), filters)
+    qs = with_review_stats(qs.select_related("lead_municipality").only(*OVERVIEW_FIELDS))
     return order_by_sort(qs, filters.sort)
+
+
+@dataclass
+class RoundFacets:
+    """The round's submitted applications counted per (status, Regierungsbezirk, Kreis) of the
+    lead municipality: the overview's counts per status, its filter choices and, for filters
+    by these three alone, the number of matching applications, from one grouped query."""
+
+    groups: list[tuple[str, str, str, int]]
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for status, _rb, _kreis, n in self.groups:
+            counts[status] = counts.get(status, 0) + n
+        return counts
+
+    @property
+    def choices(self) -> dict[str, list[str]]:
+        return {
+            "regierungsbezirke": sorted({rb for _, rb, _, _ in self.groups if rb}),
+            "kreise": sorted({k for _, _, k, _ in self.groups if k}),
+        }
+
+    def count(self, filters: OverviewFilters) -> int | None:
+        """How many applications match ``filters``, or None when that needs a query (a
+        search, joint or single, flagged)."""
+        if filters.q and search_query(filters.q) is not None:
+            return None
+        if filters.joint in ("joint", "single") or filters.flagged:
+            return None
+        return sum(
+            n
+            for status, rb, kreis, n in self.groups
+            if (not filters.status or status == filters.status)
+            and (not filters.regierungsbezirk or rb == filters.regierungsbezirk)
+            and (not filters.kreis or kreis == filters.kreis)
+        )
+
+
+def round_facets(*, user, round: FundingRound) -> RoundFacets:
+    """``RoundFacets`` of the round for RP staff (one query; empty for anybody else). An
+    index-only scan of (round, status, lead municipality) joined to the municipalities."""
+    rows = (
+        rp_applications(user=user)
+        .filter(round=round)
+        .order_by()
+        .values_list("status", "lead_municipality__regierungsbezirk", "lead_municipality__kreis")
+        .annotate(n=Count("*"))  # not Count("pk"): the id is not in the index
+    )
+    return RoundFacets(groups=list(rows))
+
+
+def round_applications_count(
+    *, user, round: FundingRound, filters: OverviewFilters, facets: RoundFacets | None = None
+) -> int:
+    """How many applications the overview lists for ``filters``: from ``facets`` when they
+    tell, else one count without the page's joins and annotations."""
+    known = facets.count(filters) if facets is not None else None
+    if known is not None:
+        return known
+    return _filtered(rp_applications(user=user).filter(round=round), filters).count()
 
 
 def status_counts(*, user, round: FundingRound) -> dict[str, int]:
     """Applications of the round per status (one query), for RP staff."""
-    rows = (
-        rp_applications(user=user)
-        .filter(round=round)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
+    return round_facets(user=user, round=round).status_counts
 
 
 def filter_choices(*, user, round: FundingRound) -> dict[str, list[str]]:
     """The Regierungsbezirke and Kreise of the round's lead municipalities (one query)."""
-    rows = (
-        rp_applications(user=user)
-        .filter(round=round)
-        .order_by()
-        .values_list("lead_municipality__regierungsbezirk", "lead_municipality__kreis")
-        .distinct()
-    )
-    pairs = list(rows)
-    return {
-        "regierungsbezirke": sorted({rb for rb, _ in pairs if rb}),
-        "kreise": sorted({k for _, k in pairs if k}),
-    }
+    return round_facets(user=user, round=round).choices
 
 
 def application_review_stats(application: Application) -> Application:

@@ -358,7 +358,12 @@ class Application(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["round", "status"]),
+            # With the lead municipality: the RP overview counts a round's applications per
+            # status and the lead's Regierungsbezirk and Kreis (``reviews.selectors.round_facets``)
+            # by an index-only scan instead of reading every row with its long texts.
+            models.Index(
+                fields=["round", "status", "lead_municipality"], name="application_round_status"
+            ),
             # Without GIN's pending list (fastupdate): writes are few (a title saved, a
             # submission), and a search then never scans a list of entries not yet merged.
             GinIndex(fields=["search_vector"], name="application_search_vector", fastupdate=False),

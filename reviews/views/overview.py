@@ -62,14 +62,19 @@ def overview(request: HttpRequest, round_pk: int) -> HttpResponse:
     """Item 1: the round's applications with filters, search, sorting, pagination and counts
     per status; a constant number of queries, whatever the number of applications."""
     round_ = selectors.rp_round_get(user=request.user, pk=round_pk)
-    choices = selectors.filter_choices(user=request.user, round=round_)
-    form = OverviewFilterForm(request.GET or None, **choices)
+    facets = selectors.round_facets(user=request.user, round=round_)
+    form = OverviewFilterForm(request.GET or None, **facets.choices)
     filters = form.filters()
     applications, sort = selectors.round_applications(
         user=request.user, round=round_, filters=filters
     )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.status_counts(user=request.user, round=round_)
+    paginator = Paginator(applications, PAGE_SIZE)
+    # Known from the facets for most filters: no second scan of the round for the count.
+    paginator.count = selectors.round_applications_count(
+        user=request.user, round=round_, filters=filters, facets=facets
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    counts = facets.status_counts
     status_rows = [
         {"value": s.value, "label": s.label, "count": counts.get(s.value, 0)}
         for s in statuses_in(LODGED_STATUSES)
