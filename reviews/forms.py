@@ -4,8 +4,10 @@ come back as ValidationErrors that ``add_service_errors`` attaches to the fields
 from __future__ import annotations
 
 from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications.financing import FinancingAdjustment, approved_plan
@@ -29,6 +31,15 @@ class ServiceErrorsMixin:
         else:
             for message in exc.messages:
                 self.add_error(None, message)
+
+
+# Rendered filter forms of this process (``OverviewFilterForm.rendered``), at most this many.
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_MAX = 256
+
+
+def _values(data, name: str) -> tuple:
+    return tuple(data.getlist(name)) if hasattr(data, "getlist") else (data.get(name),)
 
 
 # Round overview ---------------------------------------------------------------------------------
@@ -67,6 +78,25 @@ class OverviewFilterForm(TextInputHygieneMixin, forms.Form):
             *((rb, rb) for rb in regierungsbezirke),
         ]
         self.fields["kreis"].choices = [("", _("alle Kreise")), *((k, k) for k in kreise)]
+
+    def rendered(self) -> str:
+        """The form as ``{{ form|crispy }}`` renders it, kept per process for the same values,
+        choices and language: rendering its seven fields through the KERN templates (every
+        option of a select is a template) took a fifth of the overview's time, and people
+        mostly ask for the same few filters. Bounded; emptied when full."""
+        key = (
+            get_language(),
+            self.is_bound,
+            tuple(c for c, _ in self.fields["regierungsbezirk"].choices),
+            tuple(c for c, _ in self.fields["kreis"].choices),
+            tuple((name, _values(self.data, name)) for name in self.fields),
+        )
+        html = _RENDERED.get(key)
+        if html is None:
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            html = _RENDERED[key] = as_crispy_form(self)
+        return html
 
     def filters(self) -> OverviewFilters:
         """The valid values (an invalid field is ignored and shown with its error)."""
