@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
@@ -20,11 +21,14 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -52,7 +56,7 @@ from .models import (
 )
 from .ranking import RankingRow as RankingRow
 from .ranking import round_ranking as round_ranking
-from .stats import SCORE_FIELD
+from .stats import SCORE_FIELD, with_score_keys
 from .stats import with_combined_population as with_combined_population
 from .stats import with_review_stats as with_review_stats
 
@@ -228,6 +232,42 @@ def round_applications(
     qs = _filtered(rp_applications(user=user).filter(round=round), filters)
     qs = with_review_stats(qs.select_related("lead_municipality").only(*OVERVIEW_FIELDS))
     return order_by_sort(qs, filters.sort)
+
+
+def round_application_ids(
+    *, user, round: FundingRound, filters: OverviewFilters | None = None
+) -> tuple[QuerySet[Any], str]:
+    """The ids of ``round_applications`` in its order (a values_list to slice for a page),
+    then ``overview_rows`` fetches that page's rows. The sort reads only what it sorts by:
+    sorted by score, 5,000 applications come from an index-only scan of (round, status, lead
+    municipality) including the id, joined to the statistics, instead of their whole rows
+    (27 ms of 30 for the page's query, of which the sort itself is 1)."""
+    filters = filters or OverviewFilters()
+    # The sort keys of ``with_review_stats`` without its joins of the round and the lead (an
+    # inner join stays in the query even when nothing of it is read).
+    qs = with_score_keys(_filtered(rp_applications(user=user).filter(round=round), filters))
+    qs = qs.annotate(
+        spread=ExpressionWrapper(
+            F("review_stats__max_score") - F("review_stats__min_score"), output_field=SCORE_FIELD
+        ),
+        conflicts=Coalesce(F("review_stats__conflicts"), Value(0), output_field=IntegerField()),
+    )
+    qs, sort = order_by_sort(qs, filters.sort)
+    return qs.values_list("pk", flat=True), sort
+
+
+def overview_rows(*, user, ids: list[int]) -> list[Application]:
+    """The applications of ``ids`` (a page of ``round_application_ids``) in that order, as
+    ``round_applications`` has them (``OVERVIEW_FIELDS``, review statistics); one query."""
+    qs = with_review_stats(
+        rp_applications(user=user)
+        .filter(pk__in=ids)
+        .order_by()
+        .select_related("lead_municipality")
+        .only(*OVERVIEW_FIELDS)
+    )
+    by_pk = {a.pk: a for a in qs}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 @dataclass

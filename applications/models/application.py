@@ -358,11 +358,14 @@ class Application(models.Model):
             ),
         ]
         indexes = [
-            # With the lead municipality: the RP overview counts a round's applications per
-            # status and the lead's Regierungsbezirk and Kreis (``reviews.selectors.round_facets``)
-            # by an index-only scan instead of reading every row with its long texts.
+            # With the lead municipality and the id: the RP overview counts a round's
+            # applications per status and the lead's Regierungsbezirk and Kreis, and sorts
+            # them by score (``reviews.selectors.round_facets``, ``round_application_ids``),
+            # by index-only scans instead of reading every row with its long texts.
             models.Index(
-                fields=["round", "status", "lead_municipality"], name="application_round_status"
+                fields=["round", "status", "lead_municipality"],
+                include=["id"],
+                name="application_round_status",
             ),
             # Without GIN's pending list (fastupdate): writes are few (a title saved, a
             # submission), and a search then never scans a list of entries not yet merged.

@@ -102,10 +102,8 @@ def overview(request: HttpRequest, round_pk: int) -> HttpResponse:
     facets = selectors.round_facets(user=request.user, round=round_)
     form = OverviewFilterForm(request.GET or None, **facets.choices)
     filters = form.filters()
-    applications, sort = selectors.round_applications(
-        user=request.user, round=round_, filters=filters
-    )
-    paginator = Paginator(applications, PAGE_SIZE)
+    ids, sort = selectors.round_application_ids(user=request.user, round=round_, filters=filters)
+    paginator = Paginator(ids, PAGE_SIZE)
     # Known from the facets for most filters: no second scan of the round for the count.
     paginator.count = selectors.round_applications_count(
         user=request.user, round=round_, filters=filters, facets=facets
@@ -124,7 +122,7 @@ def overview(request: HttpRequest, round_pk: int) -> HttpResponse:
             "form": form,
             "filter_form": form.rendered(),  # {{ form|crispy }}, kept per process
             "page_obj": page,
-            "rows": _rows(page.object_list),
+            "rows": _rows(selectors.overview_rows(user=request.user, ids=list(page.object_list))),
             "columns": _columns(sort),
             "status_rows": status_rows,
             "total": sum(counts.values()),
