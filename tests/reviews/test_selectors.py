@@ -13,7 +13,11 @@ from reviews import services
 from reviews.selectors import (
     OverviewFilters,
     RankingRow,
+    overview_rows,
+    round_application_ids,
     round_applications,
+    round_applications_count,
+    round_facets,
     round_ranking,
     status_counts,
 )
@@ -207,3 +211,47 @@ def test_status_counts(round_, case_officer, overview_world, reviewer, applicant
     assert counts == {Status.IN_REVIEW: 2, Status.SUBMITTED: 1}
     assert status_counts(user=reviewer, round=round_) == {}
     assert status_counts(user=applicant, round=round_) == {}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        OverviewFilters(),
+        OverviewFilters(status=Status.IN_REVIEW),
+        OverviewFilters(regierungsbezirk="Gießen"),
+        OverviewFilters(kreis="Kreis Bergstraße", status=Status.IN_REVIEW),
+        OverviewFilters(joint="joint"),
+        OverviewFilters(joint="single"),
+        OverviewFilters(flagged=True),
+        OverviewFilters(q="Vielfalt"),
+        OverviewFilters(q="nirgendwo"),
+    ],
+)
+def test_overview_count_and_page_match_the_listed_applications(
+    round_, case_officer, overview_world, filters
+):
+    """The overview counts from the grouped facets (or a bare count) and lists a page of ids
+    then their rows: the same applications, in the same order, as ``round_applications``."""
+    listed, _ = round_applications(user=case_officer, round=round_, filters=filters)
+    facets = round_facets(user=case_officer, round=round_)
+    count = round_applications_count(
+        user=case_officer, round=round_, filters=filters, facets=facets
+    )
+    assert count == len(listed)
+    for sort in ("municipality", "-mean_score", "flags", "-population"):
+        filters.sort = sort
+        listed, _ = round_applications(user=case_officer, round=round_, filters=filters)
+        ids, used = round_application_ids(user=case_officer, round=round_, filters=filters)
+        assert used == sort
+        rows = overview_rows(user=case_officer, ids=list(ids))
+        assert [a.pk for a in rows] == [a.pk for a in listed]
+        assert [(a.mean_score, a.flagged, a.is_joint) for a in rows] == [
+            (a.mean_score, a.flagged, a.is_joint) for a in listed
+        ]
+
+
+def test_overview_facets_are_empty_for_others(round_, overview_world, reviewer, applicant):
+    for user in (reviewer, applicant):
+        facets = round_facets(user=user, round=round_)
+        assert facets.status_counts == {}
+        assert facets.choices == {"regierungsbezirke": [], "kreise": []}

@@ -430,3 +430,23 @@ def test_an_empty_required_form_shows_its_errors(client, in_review, case_officer
     response = client.post(url, {})
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_overview_filter_form_kept_per_process_renders_as_crispy_does():
+    """The filter form's markup is kept per process (``OverviewFilterForm.rendered``): the
+    same as ``{{ form|crispy }}`` for the same values, and another value renders anew."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+    from django.http import QueryDict
+
+    from reviews.forms import OverviewFilterForm
+
+    def form(query: str) -> OverviewFilterForm:
+        return OverviewFilterForm(
+            QueryDict(query) or None, regierungsbezirke=["Darmstadt"], kreise=["Kreis Bergstraße"]
+        )
+
+    for query in ("", "status=in_review", "kreis=Kreis+Bergstra%C3%9Fe&q=Lich", "kreis=nowhere"):
+        assert form(query).rendered() == as_crispy_form(form(query))
+    first, second = form("status=in_review").rendered(), form("status=submitted").rendered()
+    assert first != second
+    assert 'value="submitted" selected' in second
