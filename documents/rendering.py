@@ -126,6 +126,29 @@ def _weasy() -> tuple[FontConfiguration, CSS]:
     return font_config, CSS(string=fonts_css(), font_config=font_config)
 
 
+def render_html_document(
+    html: str, *, title: str, created: dt.datetime, author: str = AUTHOR, language: str = "de"
+):
+    """Lays ``html`` out (a WeasyPrint ``Document``: its ``pages`` are known) without writing
+    the PDF yet; ``write_document`` writes it. For a caller that needs the page count first
+    (a bundle's front matter)."""
+    font_config, fonts = _weasy()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[fonts], font_config=font_config
+    )
+    document.metadata.title = title
+    document.metadata.authors = [author]
+    document.metadata.created = created.isoformat()
+    document.metadata.modified = created.isoformat()
+    document.metadata.lang = language
+    return document
+
+
+def write_document(document, *, variant: str | None = PDF_VARIANT) -> bytes:
+    """The PDF bytes of a document from ``render_html_document``."""
+    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+
+
 def render_html_pdf(
     html: str,
     *,
@@ -137,16 +160,10 @@ def render_html_pdf(
 ) -> bytes:
     """Renders ``html`` to PDF bytes with title, author, language and creation date;
     ``variant=None`` for a plain PDF (a bundle's parts, whose catalog the bundle replaces)."""
-    font_config, fonts = _weasy()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[fonts], font_config=font_config
+    document = render_html_document(
+        html, title=title, created=created, author=author, language=language
     )
-    document.metadata.title = title
-    document.metadata.authors = [author]
-    document.metadata.created = created.isoformat()
-    document.metadata.modified = created.isoformat()
-    document.metadata.lang = language
-    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+    return write_document(document, variant=variant)
 
 
 def render_pdf(

@@ -3,7 +3,6 @@ when scores exist, rendered until its own page count settles."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from pypdf import PdfReader
 from applications.models import Application
 from documents.models import ApplicationPdfCache
 from documents.pdf_writer import OutlineItem
-from documents.rendering import render_html_pdf
+from documents.rendering import render_html_document, write_document
 
 from .parts import UNREADABLE
 from .selection import selection_label
@@ -34,23 +33,25 @@ class Entry:
     start: int = 0
 
 
-def render_front(job, entries, rows, now) -> tuple[bytes, int]:
+def render_front(job, entries, rows, now, *, guess: int = 2) -> tuple[bytes, int]:
     """Cover, contents and ranking, with the page numbers of the parts. Their own length
-    shifts those numbers, so render until the page count no longer changes."""
-    front_pages = 2
+    shifts those numbers, so lay it out until the page count no longer changes, starting
+    from ``guess`` pages (the previous bundle's front matter, when there is one: then one
+    layout is enough). Only the last layout is written as PDF."""
+    front_pages = max(guess, 1)
     for _attempt in range(6):
         page = front_pages + 1
         for entry in entries:
             entry.start = page
             page += entry.cache.pages
-        pdf = render_html_pdf(
+        document = render_html_document(
             render_to_string(FRONT_TEMPLATE, front_context(job, entries, rows, now)),
             title=_("Antragsbündel %(round)s") % {"round": job.round.title},
             created=now,
         )
-        count = len(PdfReader(io.BytesIO(pdf)).pages)
+        count = len(document.pages)
         if count == front_pages:
-            return pdf, count
+            return write_document(document), count
         front_pages = count
     raise RuntimeError("The page count of the contents does not settle.")
 

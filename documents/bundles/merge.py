@@ -12,15 +12,18 @@ object and per reference) and the front matter, never a whole part or the bundle
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
+import string
 import time
 from collections.abc import Sequence
 
+from django.core.cache import caches
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -47,6 +50,15 @@ FRONT_FIELDS = (
     "round__id", "round__title", "round__reference_prefix", "round__budget",
     "lead_municipality__id", "lead_municipality__name",
 )  # fmt: skip
+
+
+# The characters a footer usually needs (a reference is prefix-year-number, a round's prefix
+# letters; German words of the label): one font per worker process instead of a WeasyPrint
+# render per merge. A label with anything else gets a font of its own.
+FOOTER_CHARS = string.ascii_letters + string.digits + "ÄÖÜäöüß-–_./()&,:;+#'"
+# How long the front matter's page count of a round's bundle is kept as the next merge's
+# first guess (a guess only: the front matter is laid out again until it settles).
+FRONT_GUESS_SECONDS = 30 * 24 * 3600
 
 
 class PartsMissing(Exception):
@@ -89,12 +101,16 @@ def bundle_merge(job_id: int) -> BundleJob | None:
     rows = selection.ranking_rows(job.round)
     rows = rows if selection.ranking_has_scores(rows) else None
     now = timezone.now()
-    front_pdf, front_pages = render_front(job, entries, rows, now)
+    guess_key = f"documents.bundle.front-pages:{job.round_id}:{len(entries)}:{rows is not None}"
+    front_pdf, front_pages = render_front(
+        job, entries, rows, now, guess=_guess_cache().get(guess_key, 2)
+    )
+    _guess_cache().set(guess_key, front_pages, timeout=FRONT_GUESS_SECONDS)
     total_pages = front_pages + sum(e.cache.pages for e in entries)
 
     front_label = _("Antragsbündel %(prefix)s") % {"prefix": job.round.reference_prefix}
     labels = [front_label, *(e.application.reference or "" for e in entries)]
-    font = FooterFont(io.BytesIO(_footer_sample(labels, total_pages)))
+    font = footer_font(labels, total_pages)
 
     def footer(label: str, page: int) -> Footer:
         return Footer(
@@ -176,13 +192,36 @@ def _application_outline(entry: Entry) -> OutlineItem:
     )
 
 
-def _footer_sample(labels: Sequence[str], total_pages: int) -> bytes:
-    """A one-page PDF that shows every character the footers use, in the footer's font, so
-    that WeasyPrint embeds exactly those glyphs once for the whole bundle."""
+def footer_font(labels: Sequence[str], total_pages: int) -> FooterFont:
+    """The footer font for these labels and page count: the process's font of the usual
+    characters (``_standard_footer_font``, rendered once per worker process), or, when a
+    label has a character outside them, one rendered for this bundle."""
     sample = _("Seite %(page)s von %(pages)s") % {"page": "0123456789", "pages": total_pages}
-    chars = sorted(set(sample + "".join(labels)) - {" "})
+    text = sample + "".join(labels)
+    font = _standard_footer_font(translation.get_language() or "")
+    if not font.missing(text.replace(" ", "")):
+        return font
+    return FooterFont(io.BytesIO(_footer_sample(text)))
+
+
+@functools.cache
+def _standard_footer_font(_language: str) -> FooterFont:
+    """The footer font with the characters of references, round prefixes and page numbers
+    (per language: the page label is translated); reused by every merge of the process."""
+    sample = _("Seite %(page)s von %(pages)s") % {"page": "0123456789", "pages": ""}
+    return FooterFont(io.BytesIO(_footer_sample(sample + FOOTER_CHARS)))
+
+
+def _footer_sample(text: str) -> bytes:
+    """A one-page PDF that shows every character of ``text`` in the footer's font, so that
+    WeasyPrint embeds exactly those glyphs once for the whole bundle."""
+    chars = sorted(set(text) - {" "})
     html = render_to_string("pdf/bundle_footer_sample.html", {"chars": chars})
     return render_html_pdf(html, title="footer", created=timezone.now(), variant=None)
+
+
+def _guess_cache():
+    return caches["default"]
 
 
 class _HashingFile:
