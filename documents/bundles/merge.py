@@ -212,6 +212,11 @@ def _standard_footer_font(_language: str) -> FooterFont:
     return FooterFont(io.BytesIO(_footer_sample(sample + FOOTER_CHARS)))
 
 
+def footer_font_warm_up() -> None:
+    """Renders the process's footer font now (a worker process when it starts)."""
+    _standard_footer_font(translation.get_language() or "")
+
+
 def _footer_sample(text: str) -> bytes:
     """A one-page PDF that shows every character of ``text`` in the footer's font, so that
     WeasyPrint embeds exactly those glyphs once for the whole bundle."""
