@@ -101,7 +101,7 @@ def bundle_merge(job_id: int) -> BundleJob | None:
     rows = selection.ranking_rows(job.round)
     rows = rows if selection.ranking_has_scores(rows) else None
     now = timezone.now()
-    guess_key = f"documents.bundle.front-pages:{job.round_id}:{len(entries)}:{rows is not None}"
+    guess_key = front_guess_key(job.round_id, len(entries), ranking=rows is not None)
     front_pdf, front_pages = render_front(
         job, entries, rows, now, guess=_guess_cache().get(guess_key, 2)
     )
@@ -190,6 +190,11 @@ def _application_outline(entry: Entry) -> OutlineItem:
         base,
         [OutlineItem(o["title"], base + int(o["page"])) for o in entry.cache.outline],
     )
+
+
+def front_guess_key(round_id: int, count: int, *, ranking: bool) -> str:
+    """Cache key of the front matter's last page count for a round's bundle of ``count``."""
+    return f"documents.bundle.front-pages:{round_id}:{count}:{ranking}"
 
 
 def footer_font(labels: Sequence[str], total_pages: int) -> FooterFont:
