@@ -2,9 +2,11 @@
 a heartbeat into Redis (core/heartbeat.py) that the health report reads. Beat schedules with
 celery-redbeat (schedule and a lock in Redis, see CELERY_BEAT_SCHEDULER in the settings)."""
 
+import logging
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 from django.conf import settings
 
 from core.heartbeat import WorkerHeartbeat
@@ -15,6 +17,25 @@ app = Celery("wir_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeat)
+
+logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _lower_task_priority(**kwargs) -> None:
+    """Each pool process (the tasks: PDFs, bundles, mail) runs ``WIR_WORKER_NICE`` steps nicer
+    than it started, so on shared cores web requests go first. The worker's main process (it
+    takes messages and writes the heartbeat) keeps its priority."""
+    lower_priority(settings.WIR_WORKER_NICE)
+
+
+def lower_priority(increment: int) -> None:
+    if increment <= 0:
+        return
+    try:
+        os.nice(increment)
+    except OSError:  # not allowed here: slower web under load, nothing broken
+        logger.warning("Could not lower the priority of the worker process", exc_info=True)
 
 
 @app.on_after_configure.connect

@@ -57,12 +57,15 @@ def _before_submit(app, actor, message, data, now):
     errors = application_validate_for_submission(app, now=now)
     if errors:
         raise ValidationError(errors)
-    app.reference = allocate_reference(r)
     app.submitted_at = now
     app.submission_rules = freeze_figures(r, _taking_part(app))
+    content = content_snapshot(app)
+    # Last: the round's counter row stays locked until the commit (numbers without gaps), so
+    # everything slow happens before it; after it only the writes of the step are left.
+    app.reference = allocate_reference(r)
     return ["reference", "submitted_at", "submission_rules"], {
         "reference": app.reference,
-        "content": content_snapshot(app),
+        "content": content,
     }
 
 
@@ -296,10 +299,12 @@ def application_submit(
     if app.status != Status.DRAFT and app.reference and app.submitted_at:
         sync_instance(application, app)
         return app
+    # Owed before the step, not after it: the step takes the round's reference counter, whose
+    # lock lasts until the commit. A refused submission rolls this row back with the rest.
+    outbox_enqueue("documents.render_receipt", app.pk)
     app = application_transition(
         application=app, action=Action.SUBMIT, actor=user, now=now, arrived_at=arrived_at
     )
-    outbox_enqueue("documents.render_receipt", app.pk)
     sync_instance(application, app)
     return app
 

@@ -318,6 +318,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A new pool process loads fonts and WeasyPrint first (documents.tasks warm-up); on a busy
 # machine that takes longer than billiard's 4 s, which then kills it again and again.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=60.0)
+# The worker's task processes run this much nicer (lower CPU priority) than web (added to the
+# niceness they start with; 0 turns it off). On a host where web and worker share the cores,
+# a rush of submissions renders a PDF receipt per request in the worker: without it the
+# renders take the CPU from the requests people wait for; with it web goes first and the
+# receipts, which nobody waits for in the request, follow within minutes (issue 12).
+WIR_WORKER_NICE = env.int("WIR_WORKER_NICE", default=10)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
