@@ -63,6 +63,12 @@ def application_get(*, user, pk: int) -> Application:
     return get_object_or_404(qs, pk=pk)
 
 
+def application_get_for_action(*, user, pk: int) -> Application:
+    """One application ``user`` may see, or 404, as the row alone (no totals, no partners): for
+    a POST that hands it to a service, which reads it again under its row lock."""
+    return get_object_or_404(Application.objects.visible_to(user), pk=pk)
+
+
 def partner_municipality_ids(application: Application) -> frozenset[int]:
     """The application's partner municipalities that have not declined (from the prefetched
     partners where the application came from ``application_get``)."""

@@ -26,12 +26,13 @@ from .costs import _totals
 
 @login_required
 def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
-    is_lead = permissions.is_lead_staff(
-        request.user, application, member_ids=member_municipality_ids(request.user)
-    )
     if request.method == "POST":
-        if not is_lead:
+        # The row alone: the service reads it again under its lock, and the answer to a
+        # submission is a redirect (the page below is shown again only when it failed).
+        application = selectors.application_get_for_action(user=request.user, pk=pk)
+        if not permissions.is_lead_staff(
+            request.user, application, member_ids=member_municipality_ids(request.user)
+        ):
             raise PermissionDenied
         try:
             services.application_submit(
@@ -53,7 +54,10 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"ref": application.reference},
             )
             return redirect("applications:submitted", application.pk)
-        application = _visible_application(request, pk)
+    application = _visible_application(request, pk)
+    is_lead = permissions.is_lead_staff(
+        request.user, application, member_ids=member_municipality_ids(request.user)
+    )
     errors = services.application_validate_for_submission(application)
     states = section_states(application, errors)
     eligibility_result = application_eligibility(application)
