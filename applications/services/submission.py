@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,12 +147,18 @@ def deadline_text(round_: FundingRound) -> str:
 
 
 def allocate_reference(round_: FundingRound) -> str:
-    """Next number of the round, gapless: the counter row is locked until commit, and a
-    rolled-back submission rolls the counter back too."""
-    ReferenceCounter.objects.bulk_create(
-        [ReferenceCounter(round=round_, last_number=0)], ignore_conflicts=True
-    )
-    counter = ReferenceCounter.objects.select_for_update().get(round=round_)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{round_.reference_prefix}-{counter.last_number:04d}"
+    """Next number of the round, gapless: one statement creates or increments the round's
+    counter row, which stays locked until the commit (a concurrent submission waits for it and
+    then counts on from the committed number), and a rolled-back submission rolls the counter
+    back too. Call it as late as possible in the transaction: the lock lasts until the end."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    round_column = connection.ops.quote_name(ReferenceCounter._meta.get_field("round").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({round_column}, last_number) VALUES (%s, 1) "  # noqa: S608 - names from _meta
+            f"ON CONFLICT ({round_column}) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [round_.pk],
+        )
+        (number,) = cursor.fetchone()
+    return f"{round_.reference_prefix}-{number:04d}"

@@ -16,6 +16,7 @@ from applications import permissions, selectors, services
 from applications.eligibility import application_eligibility
 from applications.forms import ConfirmForm, ResubmitForm
 from applications.middleware import arrival_time
+from applications.models import PartnerStatus
 from applications.progress import section_answers, section_states
 from applications.workflow import Action, Status
 from municipalities.selectors import member_municipality_ids
@@ -60,9 +61,11 @@ def check_and_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     errors = services.application_validate_for_submission(application)
     states = section_states(application, errors)
-    eligibility_result = application_eligibility(application)
-    lines = selectors.cost_lines_of(application)
     partners = application.partners.all()  # prefetched with their municipalities
+    eligibility_result = application_eligibility(
+        application, [p.municipality for p in partners if p.status != PartnerStatus.DECLINED]
+    )
+    lines = selectors.cost_lines_of(application)
     attachments_ = application.attachments.all()
     totals = _totals(application)
     return render(
