@@ -210,6 +210,7 @@ def application_transition(
     data: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
     arrived_at: dt.datetime | None = None,
+    locked: bool = False,
 ) -> Application:
     """The one way to change ``Application.status``: lock the row, look up (status, action)
     in ``workflow.TRANSITIONS``, check the actor's role for this application, run the
@@ -224,12 +225,20 @@ def application_transition(
     (``middleware.arrival_time``). The action's own rules (the submission deadline, the day of
     submission) are judged at that moment, not when the request is processed after waiting for
     locks; it is also the ``submitted_at`` of a submission. It can only move the moment back,
-    never past ``now``; the event row keeps the processing time and records the arrival."""
+    never past ``now``; the event row keeps the processing time and records the arrival.
+
+    ``locked``: ``application`` was read by ``lock_application`` in the caller's transaction
+    (which holds the row lock), so it is not read again."""
     if (application is None) == (application_id is None):
         raise ValueError("Pass exactly one of application, application_id")
     now = now_or(now)
     moment = min(arrived_at, now) if arrived_at is not None else now
-    app = lock_application(application if application is not None else cast(int, application_id))
+    if locked and application is not None:
+        app = application
+    else:
+        app = lock_application(
+            application if application is not None else cast(int, application_id)
+        )
     try:
         action = Action(action)
     except ValueError:
@@ -303,7 +312,12 @@ def application_submit(
     # lock lasts until the commit. A refused submission rolls this row back with the rest.
     outbox_enqueue("documents.render_receipt", app.pk)
     app = application_transition(
-        application=app, action=Action.SUBMIT, actor=user, now=now, arrived_at=arrived_at
+        application=app,
+        action=Action.SUBMIT,
+        actor=user,
+        now=now,
+        arrived_at=arrived_at,
+        locked=True,
     )
     sync_instance(application, app)
     return app
