@@ -21,7 +21,9 @@ migration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Sequence
+from functools import reduce
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -34,15 +36,20 @@ from municipalities.models import Municipality
 
 # German stemming for the words (as the search before the stored vector had).
 SEARCH_CONFIG = "german"
+# The same text once more, word for word: the German configuration drops stop words, and some
+# begin a place name ("Weiter", which a search for Weiterstadt starts with).
+LITERAL_CONFIG = "simple"
 # The application's own fields in the vector: saving one of them refreshes it.
 SEARCHED_FIELDS = frozenset({"title", "reference"})
 
 
 def _vector() -> CombinedExpression:
     """The vector of the application of the row being updated (correlated subqueries, as an
-    UPDATE cannot join). The reference goes in twice: as German text, and with its hyphens as
-    spaces under the ``simple`` configuration, which keeps every part: the German one drops a
-    prefix such as ``WIR`` (a stop word) and reads ``-0042`` as a signed number."""
+    UPDATE cannot join). Every text goes in twice: as German text (stemmed), and word for word
+    under the ``simple`` configuration, which keeps what the German one drops: stop words that
+    begin a name (``Weiter``stadt) and the parts of the reference (its hyphens as spaces; the
+    German configuration drops a prefix such as ``WIR`` and reads ``-0042`` as a signed
+    number). ``search_query`` asks both for every word."""
     lead_name = Subquery(
         Municipality.objects.filter(pk=OuterRef("lead_municipality_id")).values("name")[:1]
     )
@@ -57,7 +64,13 @@ def _vector() -> CombinedExpression:
     )
     return SearchVector(
         "title", "reference", lead_name, partner_names, config=SEARCH_CONFIG
-    ) + SearchVector(Replace("reference", Value("-"), Value(" ")), config="simple")
+    ) + SearchVector(
+        "title",
+        lead_name,
+        partner_names,
+        Replace("reference", Value("-"), Value(" ")),
+        config=LITERAL_CONFIG,
+    )
 
 
 def search_vectors_refresh(application_ids: Iterable[int] | QuerySet) -> int:
@@ -87,6 +100,18 @@ def search_vectors_refresh_for_municipalities(municipality_ids: Iterable[int]) -
 def search_vectors_affected(fields: Iterable[str]) -> bool:
     """Whether saving these fields of an application changes its vector."""
     return not SEARCHED_FIELDS.isdisjoint(fields)
+
+
+def search_query(tokens: Sequence[str]) -> SearchQuery | None:
+    """Every token as a prefix that must match, stemmed (German) or word for word: ``heppen``
+    finds Heppenheim, ``weiter`` Weiterstadt. Tokens are letters and digits only, so nothing
+    else reaches PostgreSQL's tsquery syntax."""
+    words = [
+        SearchQuery(f"{token}:*", search_type="raw", config=SEARCH_CONFIG)
+        | SearchQuery(f"{token}:*", search_type="raw", config=LITERAL_CONFIG)
+        for token in tokens
+    ]
+    return reduce(operator.and_, words) if words else None
 
 
 def search_filter(query: SearchQuery) -> Q:

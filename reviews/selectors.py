@@ -42,6 +42,7 @@ from applications.models import (
     PartnerStatus,
 )
 from applications.search import search_filter
+from applications.search import search_query as text_search_query
 from applications.selectors import application_timeline
 from applications.workflow import ASSIGNABLE_STATUSES, PENDING_STATUSES, Status
 
@@ -153,13 +154,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def search_query(text: str) -> SearchQuery | None:
-    """Every word of ``text`` as a prefix (``heppen`` finds Heppenheim), German stemming,
-    all words must match. Only letters and digits reach PostgreSQL's tsquery syntax."""
-    tokens = _TOKEN.findall(text or "")[:10]
-    if not tokens:
-        return None
-    raw = " & ".join(f"{token}:*" for token in tokens)
-    return SearchQuery(raw, search_type="raw", config="german")
+    """Every word of ``text`` (at most ten) as a prefix, all must match
+    (``applications.search.search_query``)."""
+    return text_search_query(_TOKEN.findall(text or "")[:10])
 
 
 @dataclass

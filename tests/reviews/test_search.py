@@ -74,6 +74,23 @@ def test_the_overview_finds(client, login, round_, case_officer, searched_world,
     assert "1 Antrag gefunden." in html
 
 
+def test_a_name_that_begins_with_a_stop_word_is_found(client, login, round_, case_officer):
+    """The German configuration drops "weiter" (a stop word); Weiterstadt must still be found
+    by its beginning."""
+    app = ApplicationFactory(
+        round=round_,
+        lead_municipality=MunicipalityFactory(name="Weiterstadt"),
+        status=Status.SUBMITTED,
+        title="Ankommen und bleiben",
+    )
+    ApplicationFactory(round=round_, status=Status.SUBMITTED, title="Neue Wege")
+    login(client, case_officer)
+    html = search(client, round_, "Weiter")
+    assert f">{app.reference}</a>" in html
+    assert "1 Antrag gefunden." in html
+    assert f">{app.reference}</a>" in search(client, round_, "weiter ankommen")
+
+
 def test_the_overview_finds_by_reference(client, login, round_, case_officer, searched_world):
     """As typed from a letter: the whole reference, or its number alone."""
     login(client, case_officer)
