@@ -1,0 +1,1 @@
+"""Messages between a municipality and RP Darmstadt on an application: the Postfach (issue 15)."""
