@@ -13,10 +13,13 @@ it without knowing them, while each app knows its own. Rows are written by one f
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import Promise
 
 
@@ -71,3 +74,37 @@ def event_choices() -> list[tuple[str, str | Promise]]:
     """The choices of ``ApplicationEvent.action`` (a callable, so every registered app counts;
     the migrations name this function)."""
     return event_types.choices()
+
+
+class EventListeners:
+    """Functions called with each event row after the transaction that wrote it commits.
+
+    A higher app (``notifications``) registers in its ``AppConfig.ready``; this app never
+    imports it. ``record_event`` hands every row it writes to ``dispatch``; a writer that saves
+    rows with ``bulk_create`` calls ``dispatch`` itself. A listener that raises is logged and
+    does not keep the others from running (``on_commit(..., robust=True)``); a rolled back
+    transaction reaches no listener."""
+
+    def __init__(self) -> None:
+        # (listener, wants): ``wants(event)`` says cheaply, before the commit, whether the
+        # listener cares (no callback is registered for the others).
+        self._listeners: list[tuple[Callable[[Any], None], Callable[[Any], bool] | None]] = []
+
+    def register(
+        self, listener: Callable[[Any], None], *, wants: Callable[[Any], bool] | None = None
+    ) -> Callable[[Any], None]:
+        if all(known is not listener for known, _wants in self._listeners):
+            self._listeners.append((listener, wants))
+        return listener
+
+    def unregister(self, listener: Callable[[Any], None]) -> None:
+        self._listeners = [(f, w) for f, w in self._listeners if f is not listener]
+
+    def dispatch(self, events: Iterable[Any]) -> None:
+        for event in events:
+            for listener, wants in self._listeners:
+                if wants is None or wants(event):
+                    transaction.on_commit(partial(listener, event), robust=True)
+
+
+event_listeners = EventListeners()

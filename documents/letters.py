@@ -3,7 +3,8 @@
 Rendered by the task ``documents.render_decision_letter`` after the deciding transaction
 commits (owed through the outbox by ``reviews.services``), stored with
 ``documents.services.document_store`` (kind "decision"), so rendering again replaces the file
-instead of adding one, and mailed to the applicant once (``reviews.emails``)."""
+instead of adding one, and mailed to the applicant once (the catalogue's type "decision",
+``notifications``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from django.utils import timezone
 from applications.financing import ApprovedPlan, FinancingAdjustment
 from applications.models import Application, ApplicationEvent, PartnerStatus
 from applications.workflow import DECIDED_STATUSES, Action, Status
-from reviews import emails
+from core.mail import mail_once
+from notifications.services import notify
 
 from .models import DocumentKind, GeneratedDocument
 from .rendering import render_pdf
@@ -103,5 +105,24 @@ def render_decision_letter(application_id: int) -> GeneratedDocument | None:
             content=content,
             filename=filename,
         )
-    emails.send_decision_mail(application_id, content=content, filename=filename)
+    send_decision_mail(application_id, content=content, filename=filename)
     return document
+
+
+@transaction.atomic
+def send_decision_mail(application_id: int, *, content: bytes, filename: str) -> bool:
+    """The catalogue's "decision" with the letter attached, once (the mark's key is the one
+    the review app used, so a letter mailed before the catalogue is not mailed again)."""
+    application = Application.objects.select_related("round", "lead_municipality").get(
+        pk=application_id
+    )
+    with mail_once(f"reviews.decision:{application_id}") as owed:
+        if not owed:
+            return False
+        notify(
+            "decision",
+            application,
+            key=str(application_id),
+            attachments=[(filename, content, "application/pdf")],
+        )
+    return True

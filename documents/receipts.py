@@ -1,20 +1,20 @@
 """The Eingangsbestätigung (receipt) of an application. Rendered by the task
 ``documents.render_receipt`` after the submitting transaction commits (owed through the
-outbox); idempotent (same application state -> same file), mailed once per version."""
+outbox); idempotent (same application state -> same file), mailed once per version (the
+catalogue's type "receipt", ``notifications``)."""
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent
-from applications.notifications import receipt_recipients
 from applications.progress import section_answers
 from applications.workflow import Action
-from core.mail import mail_once, mail_send
+from core.mail import mail_once
+from notifications.services import notify
 
 from .models import DocumentKind, GeneratedDocument
 from .rendering import render_pdf
@@ -80,7 +80,7 @@ def render_receipt(application_id: int) -> GeneratedDocument | None:
         # in this transaction, under the lock of its row).
         with mail_once(receipt_mail_key(application_id, version)) as owed:
             if owed:
-                send_receipt_mail(application, content, filename, resubmission)
+                send_receipt_mail(application, content, filename, resubmission, version)
     return document
 
 
@@ -93,15 +93,16 @@ def send_receipt_mail(
     content: bytes,
     filename: str,
     resubmission: ApplicationEvent | None = None,
+    version: int = 1,
 ) -> None:
-    context = {
-        "application": application,
-        "site_url": settings.WIR_SITE_URL,
-        "resubmitted_at": timezone.localtime(resubmission.created_at) if resubmission else None,
-    }
-    mail_send(
-        template="applications/email/receipt",
-        context=context,
-        to=receipt_recipients(application),
+    """The catalogue's "receipt": to the applicant and the partner municipalities, always by
+    e-mail (legally relevant), with the PDF attached."""
+    notify(
+        "receipt",
+        application,
+        key=f"{application.pk}:{version}",
+        data={
+            "resubmitted_at": timezone.localtime(resubmission.created_at) if resubmission else None
+        },
         attachments=[(filename, content, "application/pdf")],
     )

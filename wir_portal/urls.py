@@ -19,6 +19,7 @@ urlpatterns = [
     path("antraege/", include("applications.urls")),
     path("antraege/", include("documents.urls")),
     path("rp/", include("reviews.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import permissions, workflow
-from applications.events import event_types
+from applications.events import event_listeners, event_types
 from applications.models import Application, ApplicationEvent, Section
 from applications.workflow import Status
 from municipalities.selectors import member_municipality_ids
@@ -106,6 +106,7 @@ def record_event(
         now=now,
     )
     event.save(force_insert=True)
+    event_listeners.dispatch([event])
     return event
 
 
@@ -122,7 +123,8 @@ def event_row(
     now: dt.datetime | None = None,
 ) -> ApplicationEvent:
     """The unsaved row ``record_event`` writes; only for writers that save many rows at once
-    with ``bulk_create``. Refuses a value that is not in the event vocabulary."""
+    with ``bulk_create`` (they hand the saved rows to ``event_listeners.dispatch``). Refuses
+    a value that is not in the event vocabulary."""
     if action not in event_types:
         raise ValueError(f"Unknown event type {action!r}: register it in applications.events.")
     return ApplicationEvent(

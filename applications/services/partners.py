@@ -21,7 +21,6 @@ from applications.models import (
 from applications.search import search_vectors_refresh
 from applications.selectors import open_item_request
 from core.formatting import de_number
-from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
 
@@ -118,7 +117,6 @@ def partner_add(
         data={"municipality": municipality.pk, "name": municipality.name},
         now=now,
     )
-    outbox_enqueue("applications.notify_partner_added", partner.pk)
     sync_instance(application, app)
     return partner
 

@@ -328,13 +328,12 @@ def application_resubmit(*, application: Application, user, message: str = "") -
     """Answer a Nachforderung: checks completeness again, closes the item request and freezes
     the answered content in the event (the officer sees what changed). After the commit a
     new Eingangsbestätigung (Nachreichung) is rendered beside the first one and the case
-    officer who asked (or every case officer) is told by e-mail."""
+    officer who asked (or every case officer) is notified (the event's listener,
+    ``notifications``)."""
     app = application_transition(
         application=application, action=Action.RESUBMIT, actor=user, message=message
     )
-    event = app.events.filter(action=Action.RESUBMIT).latest("created_at", "pk")
     outbox_enqueue("documents.render_receipt", app.pk)
-    outbox_enqueue("applications.notify_resubmission", event.pk)
     return app
 
 

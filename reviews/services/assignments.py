@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from applications.events import event_listeners
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -28,7 +29,6 @@ from reviews.stats import review_stats_refresh
 
 from .common import (
     application_municipality_ids,
-    enqueue_task,
     internal_event,
     require_manager,
 )
@@ -230,7 +230,7 @@ def assignments_distribute(
                 now=now,
             )
         )
-    ApplicationEvent.objects.bulk_create(events)
+    event_listeners.dispatch(ApplicationEvent.objects.bulk_create(events))
     # Final reviews of assignments made active again count again.
     review_stats_refresh(a.application_id for a in to_reactivate)
     return result
@@ -304,7 +304,6 @@ def assignment_declare(
         now=now,
     )
     if conflict:
-        enqueue_task("send_conflict_mail", locked.pk)
         review_stats_refresh([locked.application_id])  # the conflict shows on the overview
     assignment.refresh_from_db()
     return locked

@@ -21,7 +21,7 @@ from applications.workflow import Action, Status
 from reviews import permissions
 from reviews.models import CHECKLIST, CheckOutcome, FormalCheck, ReviewEvent
 
-from .common import enqueue_task, internal_event, require_manager
+from .common import internal_event, require_manager
 
 
 # Formal check -----------------------------------------------------------------------------------
@@ -107,8 +107,6 @@ def formal_check_record(
         data={"outcome": str(outcome), "checklist": items, "formal_check_id": check.pk},
         now=now,
     )
-    if outcome == CheckOutcome.ITEMS_REQUESTED:
-        enqueue_task("send_item_request_mail", check.pk)
     sync_instance(application, app)
     return check
 

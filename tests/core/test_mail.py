@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from accounts.models import JoinRequest, JoinRequestStatus
 from accounts.services import join_request_decided_mail_send
-from applications import notifications
+from applications.models import EventAction
+from applications.services.base import record_event
 from core.mail import mail_once, mail_send, outbox_mail_key
 from core.models import SentMail
+from notifications import services as notifications
 from tests.factories import ApplicationPartnerFactory, MunicipalityFactory, staff_for
 
 TEMPLATE = "accounts/email/registration_exists"
@@ -79,12 +81,23 @@ def test_outbox_mail_key():
     assert outbox_mail_key("accounts.registration", None) is None
 
 
+def _partner_added(partner) -> int:
+    """The event row of a partner added (what the service writes), its id."""
+    return record_event(
+        partner.application,
+        None,
+        EventAction.PARTNER_ADDED,
+        data={"municipality": partner.municipality_id, "name": partner.municipality.name},
+    ).pk
+
+
 @pytest.mark.django_db
 def test_a_mail_task_run_twice_sends_one_mail():
     partner = ApplicationPartnerFactory(municipality=MunicipalityFactory(name="Mörlenbach"))
     staff = staff_for(partner.municipality)
-    notifications.notify_partner_added(partner.pk)
-    notifications.notify_partner_added(partner.pk)
+    event_id = _partner_added(partner)
+    notifications.deliver_event(event_id)
+    notifications.deliver_event(event_id)
     assert [m.to for m in mail.outbox] == [[staff.email]]
 
 
@@ -153,6 +166,7 @@ def test_two_concurrent_deliveries_of_a_mail_task_send_one_mail(monkeypatch):
         return mail_send(**kwargs)
 
     monkeypatch.setattr(notifications, "mail_send", slow_send)
-    results = _at_once(lambda: notifications.notify_partner_added(partner.pk))
-    assert results == [None, None]
+    event_id = _partner_added(partner)
+    results = _at_once(lambda: notifications.deliver_event(event_id))
+    assert sorted(results) == [0, 1]
     assert [m.to for m in mail.outbox] == [[staff.email]]

@@ -11,12 +11,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import EventAction
 from applications.workflow import Status
 from core import outbox
 from core.models import OutboxMessage
 from documents.models import DocumentKind, GeneratedDocument
 from tests.accounts.factories import login_verified
 from tests.factories import (
+    ApplicationEventFactory,
     ApplicationFactory,
     ApplicationPartnerFactory,
     FundingRoundFactory,
@@ -111,8 +113,13 @@ def test_partner_mail_sent_once_however_often_delivered(
     partner_staff = staff_for(partner_town)
     application = ApplicationFactory(lead_municipality=lead)
     partner = ApplicationPartnerFactory(application=application, municipality=partner_town)
+    event = ApplicationEventFactory(
+        application=application,
+        action=EventAction.PARTNER_ADDED,
+        data={"municipality": partner_town.pk, "name": partner_town.name},
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        message = outbox.outbox_enqueue("applications.notify_partner_added", partner.pk)
+        message = outbox.outbox_enqueue("notifications.deliver_event", event.pk)
     (sent,) = published
     published.run()
     published.append(sent)  # the same message delivered again (redelivery, flush)

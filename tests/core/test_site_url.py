@@ -86,14 +86,22 @@ def test_compose_passes_the_site_url_to_web_and_worker():
 
 @pytest.mark.django_db
 def test_e_mail_links_use_the_configured_site_url(settings):
-    from applications.notifications import notify_partner_added
+    from applications.models import EventAction
+    from applications.services.base import record_event
+    from notifications.services import deliver_event
     from tests.factories import ApplicationPartnerFactory, staff_for
 
     settings.WIR_SITE_URL = SITE
     partner = ApplicationPartnerFactory()
     staff_for(partner.municipality)
     mail.outbox = []
-    notify_partner_added(partner.pk)
+    event = record_event(
+        partner.application,
+        None,
+        EventAction.PARTNER_ADDED,
+        data={"municipality": partner.municipality_id},
+    )
+    deliver_event(event.pk)
     assert len(mail.outbox) == 1
     links = re.findall(r"https?://\S+", mail.outbox[0].body)
     assert links and all(link.startswith(f"{SITE}/") for link in links)

@@ -127,8 +127,9 @@ def test_request_items_round_trip_shows_in_the_timeline(
     request = ItemRequest.objects.get(application=submitted)
     assert check.item_request == request
     assert request.sections == [Section.ATTACHMENTS] and request.due_date == due
-    # the applicant is mailed after the commit
-    assert published.of("reviews.send_item_request_mail") == [[check.pk]]
+    # the applicant is notified after the commit (the event's delivery is owed)
+    (event_id,) = (args[0] for args in published.of("notifications.deliver_event"))
+    assert ApplicationEvent.objects.get(pk=event_id).action == Action.REQUEST_ITEMS
 
     # The applicant may change only the requested section, then resubmits.
     with pytest.raises(ValidationError):
@@ -236,7 +237,8 @@ def test_conflict_ends_assignment_and_tells_the_case_officer(
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ENDED_CONFLICT
     assert assignment.conflict_note == "Ich wohne dort." and assignment.ended_at
-    assert published.of("reviews.send_conflict_mail") == [[assignment.pk]]
+    owed = [ApplicationEvent.objects.get(pk=a[0]).action for a in published.of("notifications.deliver_event")]
+    assert owed == [ReviewEvent.CONFLICT]
     # and the person cannot be assigned again
     with pytest.raises(ValidationError) as exc:
         services.assignment_create(application=in_review, reviewer=reviewer, user=case_officer)

@@ -104,7 +104,7 @@ def test_formal_check_request_items_and_mail(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    from reviews import emails
+    from notifications.services import deliver_event
 
     login(client, case_officer)
     client.post(reverse("reviews:check_start", args=[submitted.pk]))
@@ -123,13 +123,14 @@ def test_formal_check_request_items_and_mail(
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.MISSING_ITEMS
-    check = FormalCheck.objects.get()
-    assert emails.send_item_request_mail(check.pk) is True
-    assert emails.send_item_request_mail(check.pk) is False  # once
-    (mail,) = mailoutbox
-    assert applicant.email in mail.to
+    assert FormalCheck.objects.get().item_request is not None
+    event = ApplicationEvent.objects.get(application=submitted, action="request_items")
+    assert deliver_event(event.pk) >= 1
+    assert deliver_event(event.pk) == 0  # once
+    (mail,) = [m for m in mailoutbox if applicant.email in m.to]
     assert submitted.reference in mail.subject
-    assert "Bitte reichen Sie den Finanzierungsplan neu ein." in mail.body
+    # The e-mail names the application, the sections and the due date, not the text.
+    assert "Bitte reichen Sie den Finanzierungsplan neu ein." not in mail.body
     assert "Kosten- und Finanzierungsplan" in mail.body and due.strftime("%d.%m.%Y") in mail.body
     # the applicant sees the banner and only the requested sections
     client.logout()
@@ -201,11 +202,9 @@ def test_assign_declare_score_finalize_and_reopen(
 def test_conflict_hides_the_application_and_mails_the_case_officer(
     client, login, case_officer, reviewer, in_review, mailoutbox
 ):
-    from reviews import emails
+    from notifications.services import deliver_event
 
-    assignment = Assignment.objects.create(
-        application=in_review, reviewer=reviewer, assigned_by=case_officer
-    )
+    Assignment.objects.create(application=in_review, reviewer=reviewer, assigned_by=case_officer)
     login(client, reviewer)
     response = client.post(
         reverse("reviews:jury_declare", args=[in_review.pk]),
@@ -215,11 +214,13 @@ def test_conflict_hides_the_application_and_mails_the_case_officer(
     for name in ("reviews:jury_review", "reviews:jury_declare"):
         assert client.get(reverse(name, args=[in_review.pk])).status_code == 404
     assert in_review.reference not in client.get(reverse("reviews:jury_list")).content.decode()
-    assert emails.send_conflict_mail(assignment.pk) is True
-    assert emails.send_conflict_mail(assignment.pk) is False
+    event = ApplicationEvent.objects.get(application=in_review, action=ReviewEvent.CONFLICT)
+    assert deliver_event(event.pk) == 1
+    assert deliver_event(event.pk) == 0
     (mail,) = mailoutbox
     assert mail.to == [case_officer.email]
-    assert "Mein Bruder ist Bürgermeister." in mail.body and in_review.reference in mail.subject
+    assert "Mein Bruder ist Bürgermeister." not in mail.body  # the note stays in the portal
+    assert in_review.reference in mail.subject
 
 
 def test_end_assignment_view(client, login, case_officer, reviewer, in_review):
@@ -377,12 +378,13 @@ def test_decision_page_reject_needs_reason(client, login, case_officer, in_revie
 
 
 def test_decision_mail_once_with_letter(case_officer, in_review, applicant, mailoutbox):
-    from reviews import emails, services
+    from documents.letters import send_decision_mail
+    from reviews import services
 
     services.decision_reject(application=in_review, user=case_officer, reason="Zu spät.")
-    assert emails.send_decision_mail(in_review.pk, content=b"%PDF-1.7", filename="a.pdf")
-    assert not emails.send_decision_mail(in_review.pk, content=b"%PDF-1.7", filename="a.pdf")
-    (mail,) = mailoutbox
+    assert send_decision_mail(in_review.pk, content=b"%PDF-1.7", filename="a.pdf")
+    assert not send_decision_mail(in_review.pk, content=b"%PDF-1.7", filename="a.pdf")
+    (mail,) = [m for m in mailoutbox if applicant.email in m.to]
     assert applicant.email in mail.to and "Zu spät." in mail.body
     assert mail.attachments[0][0] == "a.pdf"
     assert ApplicationEvent.objects.filter(action=ReviewEvent.MAIL_SENT).count() == 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -340,6 +341,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 WIR_HEALTHZ_TIMEOUT = env.float("WIR_HEALTHZ_TIMEOUT", default=1.0)
 WIR_WORKER_HEARTBEAT_SECONDS = env.float("WIR_WORKER_HEARTBEAT_SECONDS", default=10.0)
 WIR_HEALTHZ_TOKEN = env("WIR_HEALTHZ_TOKEN", default="")
+# The daily digest of notifications leaves at this hour (TIME_ZONE).
+WIR_DIGEST_HOUR = env.int("WIR_DIGEST_HOUR", default=7)
 # Periodic tasks (the `beat` process): send again what the outbox still owes after a queue
 # outage (core/outbox.py); re-dispatch bundle parts whose worker died, fail overdue bundle jobs.
 CELERY_BEAT_SCHEDULE = {
@@ -352,6 +355,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.bundle_jobs_watch",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
+    },
+    # Reminders of deadlines and due dates (notifications/reminders.py; each sent once, so
+    # hourly runs are safe and a missed run is made up) and the daily digest of notifications.
+    "notifications-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 50 * 60},
+    },
+    "notifications-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=WIR_DIGEST_HOUR, minute=0),
+        "options": {"expires": 50 * 60},
     },
 }
 # The beat keeps its schedule in Redis (celery-redbeat, configured in wir_portal/celery.py)
