@@ -112,7 +112,7 @@ def test_partner_mail_sent_once_however_often_delivered(
     partner_town = MunicipalityFactory(name="Mörlenbach")
     partner_staff = staff_for(partner_town)
     application = ApplicationFactory(lead_municipality=lead)
-    partner = ApplicationPartnerFactory(application=application, municipality=partner_town)
+    ApplicationPartnerFactory(application=application, municipality=partner_town)
     event = ApplicationEventFactory(
         application=application,
         action=EventAction.PARTNER_ADDED,

@@ -237,7 +237,10 @@ def test_conflict_ends_assignment_and_tells_the_case_officer(
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ENDED_CONFLICT
     assert assignment.conflict_note == "Ich wohne dort." and assignment.ended_at
-    owed = [ApplicationEvent.objects.get(pk=a[0]).action for a in published.of("notifications.deliver_event")]
+    owed = [
+        ApplicationEvent.objects.get(pk=args[0]).action
+        for args in published.of("notifications.deliver_event")
+    ]
     assert owed == [ReviewEvent.CONFLICT]
     # and the person cannot be assigned again
     with pytest.raises(ValidationError) as exc:
