@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from applications.models import Application, ItemRequest
@@ -42,7 +42,7 @@ def user_notifications(user) -> QuerySet[Notification]:
     return (
         Notification.objects.for_user(user)
         .select_related("application")
-        .order_by("-read_at__isnull", "-created_at", "-id")
+        .order_by(Case(When(read_at__isnull=True, then=0), default=1), "-created_at", "-id")
     )
 
 

@@ -223,6 +223,11 @@ from .bundle_rows import BUNDLE_ROWS  # noqa: E402 - needs Entry and the roles a
 
 MATRIX.update(BUNDLE_ROWS)
 
+# The notification pages' rows, likewise beside this file.
+from .notification_rows import NOTIFICATION_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(NOTIFICATION_ROWS)
+
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})
 
