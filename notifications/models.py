@@ -51,7 +51,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
     read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
     delivery = models.CharField(
-        _("Zustellung"), max_length=16, choices=Delivery.choices, default=Delivery.PORTAL
+        _("Zustellung"), max_length=16, choices=Delivery, default=Delivery.PORTAL
     )
     # Set once the e-mail (immediate or in a digest) has gone out.
     emailed_at = models.DateTimeField(_("per E-Mail am"), null=True, blank=True)
@@ -99,7 +99,7 @@ class NotificationPreference(models.Model):
         verbose_name=_("Person"),
     )
     kind = models.CharField(_("Art"), max_length=48)
-    delivery = models.CharField(_("Zustellung"), max_length=16, choices=Delivery.choices)
+    delivery = models.CharField(_("Zustellung"), max_length=16, choices=Delivery)
 
     class Meta:
         verbose_name = _("Benachrichtigungseinstellung")
