@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from demo.applications import seed_applications, seed_rounds
+from demo.messaging import seed_messages
 from demo.reviews import seed_criteria
 from municipalities.models import Membership, Municipality
 
@@ -130,8 +131,10 @@ def seed_all(*, applications: bool = False) -> dict:
     accounts = seed_accounts()
     rounds = seed_rounds()
     seed_criteria()
+    submitted = seed_applications() if applications else []
     return {
         "accounts": accounts,
         "rounds": rounds,
-        "applications": seed_applications() if applications else [],
+        "applications": submitted,
+        "messages": seed_messages() if applications else [],
     }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("antraege/", include("documents.urls")),
     path("rp/", include("reviews.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
+    path("postfach/", include("messaging.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -17,10 +17,11 @@ from applications.models import (
     Attachment,
     CostLine,
 )
+from messaging.selectors import record_messages_prefetch
 
 # Part of every content hash: raise it when the layout of an application's PDF changes, so
 # that every cached PDF is rendered again.
-TEMPLATE_VERSION = "bundle-application-2"
+TEMPLATE_VERSION = "bundle-application-3"
 
 
 def load_applications(ids: Sequence[int]) -> dict[int, Application]:
@@ -40,6 +41,7 @@ def load_applications(ids: Sequence[int]) -> dict[int, Application]:
                 ),
             ),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+            record_messages_prefetch(),
         )
     )
     return {app.pk: app for app in qs}
@@ -89,6 +91,8 @@ def content_hash(application: Application) -> str:
             [a.original_name, a.kind, a.size, a.sha256, a.content_type]
             for a in app.attachments.all()
         ],
+        # The messages are an appendix of the part; sent messages never change.
+        "messages": [m.pk for m in app.messages.all()],
     }
     raw = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()

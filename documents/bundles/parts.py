@@ -164,6 +164,7 @@ def part_for(application: Application) -> tuple[ApplicationPdfCache, bool]:
             "lines": list(application.cost_lines.all()),
             "partners": list(application.partners.all()),
             "checks": checks,
+            "thread_messages": list(application.messages.all()),
             "pdf_title": _("Antrag %(reference)s") % {"reference": application.reference},
             "now": timezone.localtime(now),
         },
