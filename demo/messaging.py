@@ -8,11 +8,11 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from weasyprint import HTML
 
 from accounts.models import User
 from applications.models import Application
 from demo.applications import DEMO_APPLICATIONS
+from documents.rendering import render_html_pdf
 from messaging.models import Message
 from messaging.selectors import thread_messages
 from messaging.services import message_send, messages_mark_read
@@ -22,10 +22,13 @@ CASE_OFFICER_EMAIL = "sachbearbeitung@wir-portal.example"
 
 
 def _schedule_pdf() -> bytes:
-    return HTML(
-        string="<h1>Zeitplan</h1><ol><li>Auftaktveranstaltung im Rathaus</li>"
-        "<li>Drei Werkstätten im Quartier</li><li>Beschluss im Stadtparlament</li></ol>"
-    ).write_pdf()
+    return render_html_pdf(
+        "<h1>Zeitplan</h1><ol><li>Auftaktveranstaltung im Rathaus</li>"
+        "<li>Drei Werkstätten im Quartier</li><li>Beschluss im Stadtparlament</li></ol>",
+        title="Zeitplan",
+        created=timezone.now(),
+        variant=None,
+    )
 
 
 @transaction.atomic
