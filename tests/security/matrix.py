@@ -228,6 +228,11 @@ from .notification_rows import NOTIFICATION_ROWS  # noqa: E402 - needs Entry and
 
 MATRIX.update(NOTIFICATION_ROWS)
 
+# The Postfach's rows, likewise beside this file.
+from .message_rows import MESSAGE_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(MESSAGE_ROWS)
+
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})
 
