@@ -149,5 +149,5 @@ def message_recipients(message: Message) -> list:
     writers = thread_participants(message)
     if officers.filter(pk__in=writers).exists():
         officers = officers.filter(pk__in=writers)
-    people = (staff | officers).exclude(pk=message.sender_id).distinct().order_by("email")
-    return list(people)
+    people = (staff | officers).distinct().order_by("email")
+    return [person for person in people if person.pk != message.sender_id]
