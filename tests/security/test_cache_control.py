@@ -14,7 +14,7 @@ from .conftest import act_as
 pytestmark = pytest.mark.django_db
 
 # Every view that hands out a file: uploads, receipts and decision letters, bundles, ranking
-# exports, the jury's copy of an attachment, and the personal data export.
+# exports, the jury's copy of an attachment, the personal data export, a message's attachment.
 DOWNLOADS = {
     "applications:attachment_download",
     "documents:document",
@@ -23,6 +23,7 @@ DOWNLOADS = {
     "reviews:ranking_xlsx",
     "reviews:jury_attachment",
     "accounts:my_data_export",
+    "messaging:attachment",
 }
 
 
