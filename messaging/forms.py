@@ -21,7 +21,7 @@ class MessageForm(KernFormMixin, forms.Form):
         error_messages={"required": _("Bitte wählen Sie, wer die Nachricht lesen soll.")},
     )
     subject = forms.CharField(
-        label=_("Betreff (freiwillig)"),
+        label=_("Betreff"),
         required=False,
         max_length=SUBJECT_MAX_LENGTH,
     )
@@ -32,7 +32,7 @@ class MessageForm(KernFormMixin, forms.Form):
         error_messages={"required": _("Bitte geben Sie den Text Ihrer Nachricht ein.")},
     )
     file = forms.FileField(
-        label=_("Anlage (freiwillig)"),
+        label=_("Anlage"),
         required=False,
         help_text=_("PDF, DOCX, ODT, XLSX, ODS, JPEG oder PNG, höchstens %(size)s MB."),
         error_messages={

@@ -52,7 +52,7 @@ def test_case_officer_asks_the_municipality_answers_with_an_attachment(page, app
     login(page, CASE_OFFICER.email, CASE_OFFICER.password)
     page.goto(f"/rp/antraege/{application.pk}/")
     thread = page.locator("#nachrichten")
-    thread.get_by_label("Betreff (freiwillig)").fill("Rückfrage zum Zeitplan")
+    thread.get_by_label("Betreff").fill("Rückfrage zum Zeitplan")
     thread.get_by_label("Nachricht", exact=True).fill(
         "Bitte senden Sie uns den Zeitplan der Werkstätten."
     )
@@ -80,7 +80,7 @@ def test_case_officer_asks_the_municipality_answers_with_an_attachment(page, app
     schedule = tmp_path / "Zeitplan.pdf"
     schedule.write_bytes(MINIMAL_PDF)
     page.get_by_label("Nachricht", exact=True).fill("Anbei unser Zeitplan.")
-    page.get_by_label("Anlage (freiwillig)").set_input_files(str(schedule))
+    page.get_by_label("Anlage").set_input_files(str(schedule))
     page.get_by_role("button", name="Nachricht senden").click()
     expect(
         page.get_by_role("status").filter(has_text="Ihre Nachricht wurde gesendet.")
