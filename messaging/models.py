@@ -91,7 +91,7 @@ class Message(models.Model):
         related_name="+",
         verbose_name=_("Absender/in"),
     )
-    side = models.CharField(_("Seite"), max_length=16, choices=Side.choices)
+    side = models.CharField(_("Seite"), max_length=16, choices=Side)
     # The municipality the sender wrote for (the lead or a partner); empty for RP.
     sender_municipality = models.ForeignKey(
         "municipalities.Municipality",
@@ -102,7 +102,7 @@ class Message(models.Model):
         verbose_name=_("für die Kommune"),
     )
     audience = models.CharField(
-        _("Empfängerkreis"), max_length=8, choices=Audience.choices, default=Audience.ALL
+        _("Empfängerkreis"), max_length=8, choices=Audience, default=Audience.ALL
     )
     subject = models.CharField(_("Betreff"), max_length=SUBJECT_MAX_LENGTH, blank=True)
     text = models.TextField(_("Nachricht"), max_length=TEXT_MAX_LENGTH)
