@@ -1,8 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from applications.events import event_types
+
 
 class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Verwendungsnachweise")
+
+    def ready(self) -> None:
+        # Models cannot be imported before the app registry is ready, hence here.
+        from .models import ReportEvent
+
+        # The events this app writes on an application's timeline.
+        event_types.register(ReportEvent)

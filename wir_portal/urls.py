@@ -21,6 +21,7 @@ urlpatterns = [
     path("rp/", include("reviews.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
     path("postfach/", include("messaging.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

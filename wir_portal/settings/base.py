@@ -393,6 +393,16 @@ WIR_BUNDLE_TIMEOUT_MINUTES = env.int("WIR_BUNDLE_TIMEOUT_MINUTES", default=120)
 # for this long is dispatched again by the periodic `documents.bundle_jobs_watch`.
 WIR_BUNDLE_PART_STALE_MINUTES = env.int("WIR_BUNDLE_PART_STALE_MINUTES", default=3)
 
+# Repayments after a Verwendungsnachweis (reports): the account of the state's cash office
+# named in the repayment letter, and the days the municipality has to pay.
+WIR_REPAYMENT_ACCOUNT = {
+    "holder": env("WIR_REPAYMENT_ACCOUNT_HOLDER", default="Hessische Landeshauptkasse"),
+    "iban": env("WIR_REPAYMENT_IBAN", default="DE89 3704 0044 0532 0130 00"),
+    "bic": env("WIR_REPAYMENT_BIC", default="COBADEFFXXX"),
+    "bank": env("WIR_REPAYMENT_BANK", default="Commerzbank"),
+}
+WIR_REPAYMENT_DAYS = env.int("WIR_REPAYMENT_DAYS", default=30)
+
 # Logging: never log passwords or form data; structured enough for a journal. ---------------
 LOGGING = {
     "version": 1,
