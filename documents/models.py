@@ -22,6 +22,17 @@ from core.validators import sanitize_filename
 class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Eingangsbestätigung")
     DECISION = "decision", _("Bescheid")
+    # Reports (reports app): the report as submitted, one version per submission (interim
+    # reports: per budget year, see ``reports.models.Report.document_version``).
+    INTERIM_REPORT = "interim_report", _("Zwischennachweis")
+    FINAL_REPORT = "final_report", _("Verwendungsnachweis")
+    REPAYMENT_LETTER = "repayment_letter", _("Rückforderungsschreiben")
+
+
+# Kinds whose versions are not Nachreichungen of a receipt but submissions of a report.
+REPORT_KINDS = frozenset(
+    {DocumentKind.INTERIM_REPORT, DocumentKind.FINAL_REPORT, DocumentKind.REPAYMENT_LETTER}
+)
 
 
 def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
@@ -76,6 +87,11 @@ class GeneratedDocument(models.Model):
     @property
     def label(self) -> str:
         """ "Eingangsbestätigung", or "Eingangsbestätigung (Nachreichung vom 30.11.2026)"."""
+        if self.kind in REPORT_KINDS:
+            return _("%(kind)s vom %(date)s") % {
+                "kind": self.get_kind_display(),
+                "date": f"{timezone.localtime(self.created_at):%d.%m.%Y}",
+            }
         if self.version <= 1:
             return str(self.get_kind_display())
         return _("%(kind)s (Nachreichung vom %(date)s)") % {

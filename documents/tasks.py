@@ -15,7 +15,7 @@ from celery.signals import worker_process_init
 
 from core.tasks import TRANSIENT_RETRY
 
-from . import letters, receipts, rendering
+from . import letters, receipts, rendering, report_pdfs
 from .bundles.merge import footer_font_warm_up
 from .bundles.tasks import (  # noqa: F401 - registered with Celery by importing them here
     bundle_jobs_watch,
@@ -38,6 +38,18 @@ def render_receipt(application_id: int) -> None:
 def render_decision_letter(application_id: int) -> None:
     """Render the Zuwendungs- or Ablehnungsbescheid, store it and mail it to the applicant."""
     letters.render_decision_letter(application_id)
+
+
+@shared_task(name="documents.render_report", **TRANSIENT_RETRY)
+def render_report(report_id: int) -> None:
+    """Render the interim or final report as submitted (reports app) and store it."""
+    report_pdfs.render_report(report_id)
+
+
+@shared_task(name="documents.render_repayment_letter", **TRANSIENT_RETRY)
+def render_repayment_letter(report_id: int) -> None:
+    """Render the repayment letter (Rückforderungsschreiben) of a settled report."""
+    report_pdfs.render_repayment_letter(report_id)
 
 
 @worker_process_init.connect

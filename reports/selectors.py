@@ -132,7 +132,7 @@ def report_settlement_preview(
     """The settlement the portal computes from the report's figures (``settlement.settle``)."""
     table = table or report_comparison(report)
     return settle(
-        granted_amount=report.grant.application.granted_amount or ZERO,
+        granted_amount=report.grant.granted_amount,
         actual_cost=table.actual_total,
         not_recognised=not_recognised,
         own_funds=report.own_funds or ZERO,
@@ -207,8 +207,12 @@ def reports_settled() -> QuerySet[Report]:
 def overdue_reports(today: dt.date) -> list[DueReport]:
     """Reports past their due date and not submitted, over every grant (each grant's due
     dates are computed from its decision, term and round rules: a fixed number of queries)."""
-    grants = grant_facts.grants_for_due_dates().prefetch_related(
-        Prefetch("reports", queryset=Report.objects.order_by("pk"))
+    grants = grant_facts.attach_rules(
+        list(
+            grant_facts.grants_for_due_dates().prefetch_related(
+                Prefetch("reports", queryset=Report.objects.order_by("pk"))
+            )
+        )
     )
     overdue = []
     for grant in grants:
