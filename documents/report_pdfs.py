@@ -47,7 +47,7 @@ def report_context(report: Report) -> dict:
 
 
 def report_filename(report: Report) -> str:
-    name = "Zwischennachweis_{}".format(report.budget_year) if report.budget_year else "Verwendungsnachweis"
+    name = f"Zwischennachweis_{report.budget_year}" if report.budget_year else "Verwendungsnachweis"
     return f"{name}_{report.grant.application.reference}.pdf"
 
 
@@ -115,7 +115,12 @@ def render_repayment_letter(report_id: int) -> GeneratedDocument | None:
     """Render and store the repayment letter of a settled report. Safe to run twice."""
     report = _report(report_id)
     settlement = report_selectors.report_settlement(report) if report else None
-    if report is None or report.status not in SETTLED_STATUSES or not settlement or not settlement.repayment:
+    if (
+        report is None
+        or report.status not in SETTLED_STATUSES
+        or not settlement
+        or not settlement.repayment
+    ):
         logger.warning("No repayment of report %s to render a letter for", report_id)
         return None
     content = repayment_pdf(report)

@@ -24,9 +24,7 @@ def _send(template: str, context: dict, to: list[str]) -> None:
 def send_item_request_mail(item_request_id: int) -> bool:
     """Tell the municipality about a Nachforderung to its report: what, which parts, by when."""
     request = (
-        ReportItemRequest.objects.select_related(
-            "report__grant__application__lead_municipality"
-        )
+        ReportItemRequest.objects.select_related("report__grant__application__lead_municipality")
         .filter(pk=item_request_id)
         .first()
     )

@@ -7,8 +7,8 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import GermanDecimalField, KernFormMixin
 from core.formatting import de_amount
+from core.forms import GermanDecimalField, KernFormMixin
 
 from .models import TEXT_MAX_LENGTH, ReportAttachmentKind, ReportPart
 
@@ -262,6 +262,7 @@ class SettlementForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
         widget=DATE_WIDGET,
     )
     notes = _text(_("Prüfvermerk (intern)"), _("Nur für das Regierungspräsidium sichtbar."), rows=3)
+
     def build_helper(self):
         # Inside the page's own form with two buttons: "Neu berechnen" and "abschließen".
         helper = super().build_helper()

@@ -87,7 +87,10 @@ class Report(models.Model):
     budget year (one per year)."""
 
     grant = models.ForeignKey(
-        "grants.Grant", on_delete=models.CASCADE, related_name="reports", verbose_name=_("Zuwendung")
+        "grants.Grant",
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("Zuwendung"),
     )
     kind = models.CharField(_("Art"), max_length=16, choices=ReportKind.choices)
     budget_year = models.PositiveSmallIntegerField(
@@ -214,6 +217,9 @@ class ReportCostLine(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="reportcost_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.category}: {self.amount}"
+
 
 class ReceiptLine(models.Model):
     """One line of the Belegliste: date, payee, purpose, amount (and its cost category)."""
@@ -238,6 +244,9 @@ class ReceiptLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="receiptline_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on:%d.%m.%Y} {self.payee}: {self.amount}"
 
 
 def report_attachment_upload_to(instance: ReportAttachment, filename: str) -> str:

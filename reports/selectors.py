@@ -36,7 +36,9 @@ def report_get(*, user, pk: int | str) -> Report:
         raise Http404 from None
     application = report.grant.application
     partner_ids = list(
-        application.partners.exclude(status=PartnerStatus.DECLINED).values_list("municipality_id", flat=True)
+        application.partners.exclude(status=PartnerStatus.DECLINED).values_list(
+            "municipality_id", flat=True
+        )
     )
     if not permissions.can_view_reports(
         user, application, member_ids=member_municipality_ids(user), partner_ids=partner_ids
@@ -178,7 +180,9 @@ def due_reports(grant, reports: list[Report] | None = None) -> list[DueReport]:
     ]
     final = grant_facts.final_due_date(grant)
     if final is not None:
-        due.append(DueReport(grant, ReportKind.FINAL, None, final, by_key.get((ReportKind.FINAL, None))))
+        due.append(
+            DueReport(grant, ReportKind.FINAL, None, final, by_key.get((ReportKind.FINAL, None)))
+        )
     return due
 
 

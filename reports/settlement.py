@@ -68,9 +68,7 @@ def comparison(
     seen = set()
     for category_id, name, amount in planned:
         seen.add(category_id)
-        rows.append(
-            ComparisonRow(category_id, name, cents(amount), cents(actual.get(category_id)))
-        )
+        rows.append(ComparisonRow(category_id, name, cents(amount), cents(actual.get(category_id))))
     for category_id, amount in actual.items():
         if category_id not in seen and amount:
             rows.append(ComparisonRow(category_id, "", ZERO, cents(amount)))

@@ -31,6 +31,7 @@ __all__ = [
     "lock_report",
     "receipt_add",
     "receipt_remove",
+    "require_editable",
     "report_attachment_add",
     "report_attachment_remove",
     "report_errors",

@@ -322,7 +322,11 @@ def report_settle(
         payment_due_date = payment_due_date or default_payment_due_date(today)
         if payment_due_date < today:
             raise ValidationError(
-                {"payment_due_date": [_("Die Zahlungsfrist darf nicht in der Vergangenheit liegen.")]}
+                {
+                    "payment_due_date": [
+                        _("Die Zahlungsfrist darf nicht in der Vergangenheit liegen.")
+                    ]
+                }
             )
     account = settings.WIR_REPAYMENT_ACCOUNT
     iban = normalize_iban(account.get("iban", ""))

@@ -19,7 +19,10 @@ def errors_to_messages(request, exc) -> None:
 
 def report_steps(report: Report) -> list[tuple[str, object]]:
     """(URL name, label) of the steps of the municipality's report form."""
-    steps = [("reports:factual", _("Sachbericht")), ("reports:numbers", _("Zahlenmäßiger Nachweis"))]
+    steps = [
+        ("reports:factual", _("Sachbericht")),
+        ("reports:numbers", _("Zahlenmäßiger Nachweis")),
+    ]
     if report.receipts_required:
         steps.append(("reports:receipts", _("Belegliste")))
     steps += [("reports:attachments", _("Anlagen")), ("reports:check", _("Prüfen und einreichen"))]

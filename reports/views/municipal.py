@@ -117,7 +117,9 @@ def factual(request: HttpRequest, pk: int) -> HttpResponse:
         "council_adopted": {True: "yes", False: "no"}.get(report.council_adopted, ""),
         "council_date": report.council_date,
     }
-    form = FactualForm(request.POST or None, initial=initial, interim=interim)
+    form = FactualForm(
+        request.POST if request.method == "POST" else None, initial=initial, interim=interim
+    )
     context = step_context(report, "reports:factual")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,7 +152,7 @@ def numbers(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"own_funds": report.own_funds, "third_party_funds": report.third_party_funds}
     initial.update({f"amount_{cid}": actual.get(cid) for cid, _n, _a in planned})
     form = NumbersForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         planned=planned,
         receipts_required=report.receipts_required,
@@ -193,7 +195,7 @@ def receipts(request: HttpRequest, pk: int) -> HttpResponse:
     if closed := _closed(request, report, ReportPart.RECEIPTS):
         return closed
     categories = CostCategory.objects.filter(round_id=report.grant.application.round_id)
-    form = ReceiptForm(request.POST or None, categories=categories)
+    form = ReceiptForm(request.POST if request.method == "POST" else None, categories=categories)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -243,7 +245,10 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     report = _filer_report(request, pk)
     if closed := _closed(request, report, ReportPart.ATTACHMENTS):
         return closed
-    form = ReportAttachmentForm(request.POST or None, request.FILES or None)
+    form = ReportAttachmentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.report_attachment_add(
@@ -306,7 +311,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     resubmit = workflow.in_state(report.status, "editable") and report.submitted_at is not None
     if not workflow.in_state(report.status, "editable"):
         return redirect("reports:detail", report.pk)
-    form = SubmitForm(request.POST or None, resubmit=resubmit)
+    form = SubmitForm(request.POST if request.method == "POST" else None, resubmit=resubmit)
     if request.method == "POST" and form.is_valid():
         try:
             if resubmit:

@@ -96,7 +96,7 @@ def request_items(request: HttpRequest, pk: int) -> HttpResponse:
     if ReportAction.REQUEST_ITEMS not in context["actions"]:
         messages.error(request, _("Eine Nachforderung ist in diesem Status nicht möglich."))
         return redirect("reports:review", pk)
-    form = RequestItemsForm(request.POST or None)
+    form = RequestItemsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -134,7 +134,8 @@ def settle(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:review", pk)
     today = timezone.localdate()
     form = SettlementForm(
-        request.POST or None, initial={"payment_due_date": services.default_payment_due_date(today)}
+        request.POST if request.method == "POST" else None,
+        initial={"payment_due_date": services.default_payment_due_date(today)},
     )
     deduction: Decimal = ZERO
     if request.method == "POST" and form.is_valid():

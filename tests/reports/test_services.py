@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from applications.models import ApplicationEvent
 from core.models import OutboxMessage
-from reports import services, workflow
+from reports import selectors, services, workflow
 from reports.models import ReportEvent, ReportKind, ReportPart, SettlementResult
 from reports.workflow import (
     APPLICANT,
@@ -19,7 +19,7 @@ from reports.workflow import (
     TransitionNotAllowed,
 )
 
-from .conftest import at, categories, fill_final
+from .conftest import at, categories, fill_final, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,9 @@ def test_the_table(final_report):
     assert workflow.get_transition(ReportStatus.IN_CHECK, ReportAction.CONFIRM).target == (
         ReportStatus.CONFIRMED
     )
-    assert workflow.EDITABLE_STATUSES | workflow.TO_CHECK_STATUSES | workflow.SETTLED_STATUSES == (
+    assert (
         set(ReportStatus)
-    )
+    ) == workflow.EDITABLE_STATUSES | workflow.TO_CHECK_STATUSES | workflow.SETTLED_STATUSES
 
 
 # Nachforderung ----------------------------------------------------------------------------------
@@ -168,9 +168,7 @@ def test_request_items_reopens_only_the_named_parts(in_check, applicant, officer
         report=in_check,
         user=applicant,
         kind="other",
-        uploaded_file=__import__("tests.reports.conftest", fromlist=["pdf_upload"]).pdf_upload(
-            "teilnehmende.pdf"
-        ),
+        uploaded_file=pdf_upload("teilnehmende.pdf"),
     )
     services.report_resubmit(report=in_check, user=applicant, answer="Liste hochgeladen.")
     in_check.refresh_from_db()
@@ -278,8 +276,6 @@ def test_receipts_required_sum_the_belegliste(receipts_round, paid_grant, applic
             amount="-3",
         )
     assert set(exc.value.message_dict) == {"paid_on", "payee", "amount"}
-    from reports import selectors
-
     table = selectors.report_comparison(report)
     assert table.actual_total == Decimal("14500.00")
     assert [r.actual for r in table.rows[:2]] == [Decimal("14500.00"), Decimal("0.00")]
