@@ -51,16 +51,12 @@ def report_open(*, grant, user, kind: str, budget_year: int | None = None) -> Re
         raise ValidationError(
             _("Für dieses Haushaltsjahr ist kein Zwischennachweis vorgesehen."), code="year"
         )
+    draft = Report(grant=grant, kind=kind, budget_year=budget_year)
+    require_filer(user, draft)
     report = Report.objects.filter(grant=grant, kind=kind, budget_year=budget_year).first()
     if report is not None:
         return report
-    draft = Report(
-        grant=grant,
-        kind=kind,
-        budget_year=budget_year,
-        receipts_required=kind == ReportKind.FINAL and grant_facts.receipts_required(grant),
-    )
-    require_filer(user, draft)
+    draft.receipts_required = kind == ReportKind.FINAL and grant_facts.receipts_required(grant)
     try:
         with transaction.atomic():
             draft.save(force_insert=True)

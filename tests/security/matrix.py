@@ -233,6 +233,11 @@ from .message_rows import MESSAGE_ROWS  # noqa: E402 - needs Entry and the roles
 
 MATRIX.update(MESSAGE_ROWS)
 
+# The report pages' rows (reports app), likewise beside this file.
+from .report_rows import REPORT_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(REPORT_ROWS)
+
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})
 
