@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from demo.applications import seed_applications, seed_rounds
 from demo.messaging import seed_messages
+from demo.reports import seed_reports
 from demo.reviews import seed_criteria
 from municipalities.models import Membership, Municipality
 
@@ -135,6 +136,6 @@ def seed_all(*, applications: bool = False) -> dict:
     return {
         "accounts": accounts,
         "rounds": rounds,
-        "applications": submitted,
+        "applications": [*submitted, *(seed_reports() if applications else [])],
         "messages": seed_messages() if applications else [],
     }
