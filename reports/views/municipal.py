@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -27,6 +28,15 @@ from reports.models import Report, ReportKind, ReportPart
 from reports.workflow import ReportAction
 
 from .common import errors_to_messages, report_context, step_context
+
+
+# The step that edits each part a Nachforderung may reopen.
+PART_URLS = {
+    ReportPart.FACTUAL: "reports:factual",
+    ReportPart.NUMBERS: "reports:numbers",
+    ReportPart.RECEIPTS: "reports:receipts",
+    ReportPart.ATTACHMENTS: "reports:attachments",
+}
 
 
 def _filer_report(request: HttpRequest, pk: int) -> Report:
@@ -359,4 +369,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context["item_requests"] = list(selectors.report_item_requests(report))
     context["documents"] = selectors.report_documents(report)
+    request_ = context["item_request"]
+    context["reopened"] = [
+        {"label": ReportPart(part).label, "url": reverse(PART_URLS[part], args=[report.pk])}
+        for part in (request_.parts if request_ else [])
+    ]
     return render(request, "reports/detail.html", context)
