@@ -29,7 +29,6 @@ from reports.workflow import ReportAction
 
 from .common import errors_to_messages, report_context, step_context
 
-
 # The step that edits each part a Nachforderung may reopen.
 PART_URLS = {
     ReportPart.FACTUAL: "reports:factual",

@@ -118,9 +118,7 @@ def _officer(kwargs, *, get=OK, post=OK) -> Entry:
 
 REPORT_ROWS: dict[str, Entry] = {
     # Whoever sees the application sees its reports.
-    "reports:grant_reports": Entry(
-        get=only(VIEWERS, OK), post=logged_in(405), kwargs=_application
-    ),
+    "reports:grant_reports": Entry(get=only(VIEWERS, OK), post=logged_in(405), kwargs=_application),
     "reports:detail": Entry(get=only(VIEWERS, OK), post=logged_in(405), kwargs=_final),
     "reports:attachment_download": Entry(
         get=only(VIEWERS, OK), post=logged_in(405), kwargs=_attachment
