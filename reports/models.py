@@ -186,7 +186,7 @@ class Report(models.Model):
         """The version of its PDF among the application's documents of that kind: the number
         of the submission, for interim reports per budget year (2027, first: 2701). The
         repayment letter of the report has the version of the submission it settles."""
-        if self.kind == ReportKind.INTERIM:
+        if self.budget_year is not None:
             return (self.budget_year % 100) * 100 + max(self.submissions, 1)
         return max(self.submissions, 1)
 

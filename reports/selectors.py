@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from applications.models import Application, CostCategory, PartnerStatus
+from grants.models import Grant
 from municipalities.selectors import member_municipality_ids
 
 from . import grant_facts, permissions
@@ -67,7 +68,7 @@ def report_documents(report: Report) -> list:
     """The PDFs of this report (each submission) and its repayment letter (``documents``
     stores them on the application; their versions are the report's, see
     ``Report.document_version``)."""
-    low = (report.budget_year % 100) * 100 if report.kind == ReportKind.INTERIM else 0
+    low = (report.budget_year % 100) * 100 if report.budget_year is not None else 0
     return list(
         report.grant.application.documents.filter(
             kind__in=[report.document_kind, REPAYMENT_LETTER_KIND],
@@ -148,7 +149,7 @@ def report_settlement_preview(
 class DueReport:
     """A report the grant owes (filed or not), with its due date."""
 
-    grant: object
+    grant: Grant
     kind: str
     budget_year: int | None
     due_date: dt.date
