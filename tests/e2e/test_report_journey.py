@@ -159,3 +159,37 @@ def test_final_report_from_filing_to_repayment(page, approved):
         link.click()
     assert download.value.suggested_filename.startswith("Rueckforderung_")
     assert_no_axe_violations(page, "Prüfung abgeschlossen")
+
+
+def test_belegliste_when_the_round_requires_receipts(page, approved):
+    """A round that requires receipts: the Belegliste step, its error summary and its table
+    with the computed sum; the numbers step then takes the expenses from the receipts."""
+    from grants.models import GrantRules
+
+    application, _files = approved
+    GrantRules.objects.create(round=application.round, receipts_required=True)
+    login(page, APPLICANT.email, APPLICANT.password)
+    page.goto(f"/antraege/{application.pk}/nachweise/")
+    page.get_by_role("button", name=re.compile(r"Beginnen.*Verwendungsnachweis")).click()
+    page.get_by_role("navigation", name="Schritte des Nachweises").get_by_role(
+        "link", name="Belegliste"
+    ).click()
+    expect(page.get_by_text("Die Belegliste ist noch leer.")).to_be_visible()
+    page.get_by_role("button", name="Beleg hinzufügen").click()
+    expect(page.get_by_text("Bitte geben Sie an, an wen gezahlt wurde.").first).to_be_visible()
+    assert_no_axe_violations(page, "Belegliste mit Fehlern")
+    for payee, amount in (("Moderation GmbH", "7.500,00"), ("Druckerei Weber", "1.250,50")):
+        page.get_by_label("Datum").fill("2025-06-01")
+        page.get_by_label("Empfänger/in").fill(payee)
+        page.get_by_label("Zweck").fill("Werkstatt")
+        page.get_by_label("Kostenart").select_option(label="Externe Prozessmoderation")
+        page.get_by_label("Betrag (EUR)").fill(amount)
+        page.get_by_role("button", name="Beleg hinzufügen").click()
+        expect(page.get_by_role("cell", name=payee)).to_be_visible()
+    expect(page.locator("table")).to_contain_text("8.750,50")
+    assert_no_axe_violations(page, "Belegliste")
+    page.get_by_role("navigation", name="Schritte des Nachweises").get_by_role(
+        "link", name="Zahlenmäßiger Nachweis"
+    ).click()
+    expect(page.get_by_text("Die Förderrunde verlangt eine Belegliste")).to_be_visible()
+    expect(page.locator("table").first).to_contain_text("8.750,50")

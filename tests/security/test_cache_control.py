@@ -14,7 +14,8 @@ from .conftest import act_as
 pytestmark = pytest.mark.django_db
 
 # Every view that hands out a file: uploads, receipts and decision letters, bundles, ranking
-# exports, the jury's copy of an attachment, the personal data export, a message's attachment.
+# exports, the jury's copy of an attachment, the personal data export, a message's attachment,
+# the attachments of reports.
 DOWNLOADS = {
     "applications:attachment_download",
     "documents:document",
@@ -24,6 +25,7 @@ DOWNLOADS = {
     "reviews:jury_attachment",
     "accounts:my_data_export",
     "messaging:attachment",
+    "reports:attachment_download",
 }
 
 
