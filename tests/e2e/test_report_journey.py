@@ -185,7 +185,7 @@ def test_belegliste_when_the_round_requires_receipts(page, approved):
         page.get_by_label("Kostenart").select_option(label="Externe Prozessmoderation")
         page.get_by_label("Betrag (EUR)").fill(amount)
         page.get_by_role("button", name="Beleg hinzufügen").click()
-        expect(page.get_by_role("cell", name=payee)).to_be_visible()
+        expect(page.get_by_role("cell", name=payee, exact=True)).to_be_visible()
     expect(page.locator("table")).to_contain_text("8.750,50")
     assert_no_axe_violations(page, "Belegliste")
     page.get_by_role("navigation", name="Schritte des Nachweises").get_by_role(
