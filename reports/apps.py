@@ -11,7 +11,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Models cannot be imported before the app registry is ready, hence here.
+        from . import notifications
         from .models import ReportEvent
 
-        # The events this app writes on an application's timeline.
+        # The events this app writes on an application's timeline, and the notifications
+        # they cause (delivered by the notifications app after the commit).
         event_types.register(ReportEvent)
+        notifications.register()

@@ -133,7 +133,6 @@ def _before_request_items(report, actor, message, data, now):
         created_by=actor,
         created_at=now,
     )
-    outbox_enqueue("reports.send_item_request_mail", request.pk)
     return [], {"parts": parts, "due_date": due.isoformat(), "item_request": request.pk}
 
 
@@ -154,7 +153,6 @@ def _before_settle(report, actor, message, data, now):
     settlement.save(force_insert=True)
     if settlement.result == SettlementResult.REPAYMENT:
         outbox_enqueue("documents.render_repayment_letter", report.pk)
-    outbox_enqueue("reports.send_settlement_mail", settlement.pk)
     return [], {
         "result": settlement.result,
         "repayment": str(settlement.repayment),

@@ -160,7 +160,7 @@ def test_request_items_reopens_only_the_named_parts(in_check, applicant, officer
     )
     in_check.refresh_from_db()
     assert in_check.status == ReportStatus.MISSING_ITEMS
-    assert OutboxMessage.objects.filter(task_name="reports.send_item_request_mail").exists()
+    assert ApplicationEvent.objects.filter(action=ReportEvent.REQUEST_ITEMS).exists()
     with pytest.raises(ValidationError) as exc:
         services.report_save_factual(report=in_check, user=applicant, activities="anders")
     assert "Anlagen" in exc.value.messages[0]
@@ -279,3 +279,24 @@ def test_receipts_required_sum_the_belegliste(receipts_round, paid_grant, applic
     table = selectors.report_comparison(report)
     assert table.actual_total == Decimal("14500.00")
     assert [r.actual for r in table.rows[:2]] == [Decimal("14500.00"), Decimal("0.00")]
+
+
+def test_the_municipality_is_notified_of_a_request_without_its_text(in_check, officer, mailoutbox):
+    from notifications import services as notification_services
+
+    services.report_request_items(
+        report=in_check,
+        user=officer,
+        parts=[ReportPart.NUMBERS],
+        message="Vertraulicher Text der Nachforderung",
+        due_date=dt.date(2099, 1, 15),
+    )
+    event = ApplicationEvent.objects.get(action=ReportEvent.REQUEST_ITEMS)
+    notification_services.deliver_event(event.pk)
+    notification_services.deliver_event(event.pk)  # twice: one mail
+    addresses = [a for m in mailoutbox for a in m.to]
+    assert len(addresses) == len(set(addresses)) and in_check.submitted_by.email in addresses
+    body = mailoutbox[0].body
+    assert "Nachforderung zu einem Nachweis" in body and "15.01.2099" in body
+    assert f"/nachweise/{in_check.pk}/" in body
+    assert "Vertraulicher Text" not in body
