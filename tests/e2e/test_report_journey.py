@@ -92,7 +92,7 @@ def test_final_report_from_filing_to_repayment(page, approved):
     assert_no_axe_violations(page, "Prüfen und einreichen")
     page.get_by_label(re.compile("Die Angaben sind vollständig und richtig")).check()
     page.get_by_role("button", name="Nachweis einreichen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("Eingereicht")
+    expect(page.locator("main .kern-badge").first).to_have_text("Eingereicht")
     assert_no_axe_violations(page, "Nachweis (Kommune)")
     logout(page)
 
@@ -107,14 +107,14 @@ def test_final_report_from_filing_to_repayment(page, approved):
     expect(page.get_by_text("Ausgaben nach Kostenarten: Plan und Ist").first).to_be_visible()
     assert_no_axe_violations(page, "Prüfung des Nachweises")
     page.get_by_role("button", name="Prüfung beginnen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("In Prüfung")
+    expect(page.locator("main .kern-badge").first).to_have_text("In Prüfung")
     page.get_by_role("link", name="Unterlagen nachfordern").click()
     assert_no_axe_violations(page, "Nachforderung")
     page.get_by_label("Anlagen").check()
     page.get_by_label("Nachricht an die Kommune").fill("Bitte die Teilnehmendenliste nachreichen.")
     page.get_by_label("Frist").fill((dt.date.today() + dt.timedelta(days=14)).isoformat())
     page.get_by_role("button", name="Nachforderung senden").click()
-    expect(page.locator(".kern-badge").first).to_have_text("Nachforderung")
+    expect(page.locator("main .kern-badge").first).to_have_text("Nachforderung")
     logout(page)
 
     # The municipality answers ---------------------------------------------------------------
@@ -129,7 +129,7 @@ def test_final_report_from_filing_to_repayment(page, approved):
     page.get_by_label("Antwort auf die Nachforderung").fill("Liste ist hochgeladen.")
     page.get_by_label(re.compile("Die Angaben sind vollständig und richtig")).check()
     page.get_by_role("button", name="Nachgeforderte Angaben einreichen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("In Prüfung")
+    expect(page.locator("main .kern-badge").first).to_have_text("In Prüfung")
     logout(page)
 
     # RP checks and settles with the computed repayment ------------------------------------
@@ -143,7 +143,7 @@ def test_final_report_from_filing_to_repayment(page, approved):
     page.get_by_label(re.compile("formal geprüft")).check()
     page.get_by_label(re.compile("inhaltlich geprüft")).check()
     page.get_by_role("button", name="Prüfung abschließen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("Rückforderung festgesetzt")
+    expect(page.locator("main .kern-badge").first).to_have_text("Rückforderung festgesetzt")
     report.refresh_from_db()
     assert report.status == ReportStatus.REPAYMENT
 
