@@ -8,7 +8,7 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=wir_portal.settings.production
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
-      fonts-dejavu-core shared-mime-info gettext curl \
+      fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji shared-mime-info gettext curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 1000 wir
 WORKDIR /app

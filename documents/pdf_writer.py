@@ -16,7 +16,12 @@ It also does the things a bundle needs on the way through:
 * links: ``https://bundle.invalid/seite/<n>`` links (from the contents page rendered by
   WeasyPrint) become internal links to page ``n``;
 * an outline (bookmarks) and a catalog with the XMP metadata, the OutputIntent and the
-  document information copied from a WeasyPrint PDF/A document.
+  document information copied from a WeasyPrint PDF/A document;
+* structure (tags): pages added with ``structure=True`` (a bundle's front matter) keep their
+  marked content, their ``StructParents`` and their link annotations with ``StructParent``, and
+  ``finish`` copies that document's structure tree (``StructTreeRoot``, ``MarkInfo``), its
+  page references pointing at the copied pages. Pages of other sources stay untagged: merging
+  their structure trees (parent trees renumbered, one ``Document`` element) is not done.
 
 A plain module (pypdf only, no Django); the page geometry and footer font are in
 ``pdf_pages``.
@@ -121,6 +126,8 @@ class StreamingPdfWriter:
         self.footer_font = footer_font
         self._footer_font_num: int | None = None
         self._open_num: int | None = None
+        # The source whose structure tree ``finish`` copies (``add_pages_from(structure=)``).
+        self._structure_source: _Source | None = None
         if footer_font is not None:
             source = _Source(footer_font.reader)
             ref = footer_font.font_ref
@@ -263,6 +270,7 @@ class StreamingPdfWriter:
         links: bool = False,
         raw_index: dict[int, tuple[int, int]] | None = None,
         raw_file=None,
+        structure: bool = False,
     ) -> None:
         """Copies pages of ``reader`` (all, or the given indexes) as the next pages.
 
@@ -271,17 +279,27 @@ class StreamingPdfWriter:
         (in the source's coordinates) to clip it to, and the page becomes A4; ``links`` keeps
         link annotations to ``https://bundle.invalid/seite/<n>`` as internal links.
         ``raw_index`` (from the ``raw_index`` of the writer that wrote the source, with the
-        source opened as ``raw_file``) lets objects without references be copied as bytes."""
+        source opened as ``raw_file``) lets objects without references be copied as bytes.
+        ``structure`` keeps the tags of these pages for ``finish(catalog_from=reader)`` (all of
+        the reader's pages, once per writer)."""
         source = _Source(reader, raw_index, raw_file)
         indexes = range(len(reader.pages)) if pages is None else pages
+        if structure:
+            if self._structure_source is not None:
+                raise ValueError("Only one source keeps its structure.")
+            self._structure_source = source
+            # The structure tree's page references (/Pg) lead to the copied pages.
+            for i, index in enumerate(indexes):
+                ref = reader.pages[index].indirect_reference
+                source.numbers[(ref.idnum, ref.generation)] = self.page_nums[self.written + i]
         for i, index in enumerate(indexes):
             page = reader.pages[index]
             footer = footers[i] if footers is not None else None
             matrix = transform[i] if transform is not None else None
-            self._add_page(source, page, footer, matrix, links)
+            self._add_page(source, page, footer, matrix, links, structure)
             self._drain(source)
 
-    def _add_page(self, source, page, footer, matrix, links) -> None:
+    def _add_page(self, source, page, footer, matrix, links, structure=False) -> None:
         if self.written >= self.page_count:
             raise ValueError("More pages than announced.")
         num = self.page_nums[self.written]
@@ -339,8 +357,11 @@ class StreamingPdfWriter:
         new[_name("/Resources")] = new_resources
         new[_name("/Contents")] = ArrayObject(refs)
 
+        if structure and "/StructParents" in page:
+            new[_name("/StructParents")] = NumberObject(page["/StructParents"])
+            new[_name("/Tabs")] = _name("/S")  # tab order: the structure's order
         if links and "/Annots" in page:
-            annots = self._internal_links(source, page)
+            annots = self._internal_links(source, page, structure)
             if annots:
                 new[_name("/Annots")] = ArrayObject(annots)
         self._write_object(num, new)
@@ -350,7 +371,12 @@ class StreamingPdfWriter:
 
     def _footer_content(self, footer: Footer) -> bytes:
         font = self.footer_font
-        parts = [b"Q\nq\n", b"%s g\n" % _n(footer.gray).encode(), b"BT\n"]
+        # A pagination artifact: outside the structure tree, skipped by screen readers.
+        parts = [
+            b"Q\nq\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n",
+            b"%s g\n" % _n(footer.gray).encode(),
+            b"BT\n",
+        ]
         left, _ = font.encode(footer.left)
         right, right_width = font.encode(footer.right)
         size = _n(footer.size).encode()
@@ -360,21 +386,26 @@ class StreamingPdfWriter:
         )
         x = footer.right_x - right_width * footer.size / 1000
         parts.append(b"1 0 0 1 %s %s Tm %s Tj\n" % (_n(x).encode(), _n(footer.y).encode(), right))
-        parts.append(b"ET\nQ\n")
+        parts.append(b"ET\nEMC\nQ\n")
         return b"".join(parts)
 
-    def _internal_links(self, source, page) -> list[IndirectObject]:
+    def _internal_links(self, source, page, structure=False) -> list[IndirectObject]:
+        """The page's links to ``https://bundle.invalid/seite/<n>`` as internal links. With
+        ``structure`` every other link is kept too (copied; its destination on the copied
+        pages), so that each ``Link`` element of the structure tree has its annotation."""
         result = []
         for ref in page["/Annots"]:
             annot = ref.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
             action = annot.get("/A")
             action = action.get_object() if action is not None else None
             uri = str(action.get("/URI", "")) if action is not None else ""
             match = INTERNAL_LINK.match(uri)
-            if annot.get("/Subtype") != "/Link" or not match:
-                continue
-            target = int(match.group(1)) - 1
+            target = int(match.group(1)) - 1 if match else -1
             if not 0 <= target < self.page_count:
+                if structure and isinstance(ref, IndirectObject):
+                    result.append(self._ref(source, ref))
                 continue
             link = DictionaryObject()
             link[_name("/Type")] = _name("/Annot")
@@ -385,6 +416,17 @@ class StreamingPdfWriter:
             link[_name("/Dest")] = ArrayObject(
                 [IndirectObject(self.page_nums[target], 0, None), _name("/Fit")]
             )
+            if structure and "/StructParent" in annot:
+                link[_name("/StructParent")] = NumberObject(annot["/StructParent"])
+                contents = annot.get("/Contents")
+                if contents is not None:
+                    link[_name("/Contents")] = TextStringObject(str(contents))
+                if isinstance(ref, IndirectObject):  # the structure's OBJR leads here
+                    num = self._alloc()
+                    source.numbers[(ref.idnum, ref.generation)] = num
+                    self._write_object(num, link)
+                    result.append(IndirectObject(num, 0, None))
+                    continue
             result.append(self.add_object(link))
         return result
 
@@ -426,7 +468,8 @@ class StreamingPdfWriter:
 
         From ``catalog_from`` (a WeasyPrint PDF/A document) the XMP metadata, the
         OutputIntents, the language and the document information are copied, so the XMP
-        packet and the information dictionary agree as PDF/A requires."""
+        packet and the information dictionary agree as PDF/A requires; its structure tree
+        too, when its pages were added with ``structure=True``."""
         if self.written != self.page_count:
             raise ValueError(f"{self.written} pages written, {self.page_count} announced.")
         pages = DictionaryObject()
@@ -451,9 +494,14 @@ class StreamingPdfWriter:
             catalog[_name("/PageMode")] = _name("/UseOutlines")
         info_dict = DictionaryObject()
         if catalog_from is not None:
-            source = _Source(catalog_from)
+            source = self._structure_source
+            keys = ["/Metadata", "/OutputIntents", "/Lang"]
+            if source is not None and source.reader is catalog_from:
+                keys += ["/StructTreeRoot", "/MarkInfo"]
+            else:
+                source = _Source(catalog_from)
             root_obj = catalog_from.trailer["/Root"].get_object()
-            for key in ("/Metadata", "/OutputIntents", "/Lang"):
+            for key in keys:
                 if key in root_obj:
                     catalog[_name(key)] = self._clone(source, root_obj.raw_get(key))
             if "/Info" in catalog_from.trailer:

@@ -17,7 +17,28 @@ without it fontTools re-reads each whole face on every render (seconds per PDF),
 ``warm_up`` reports.
 
 Only task-side modules import this one (receipts, letters, the parts and merge of bundles), so
-the web process never loads WeasyPrint."""
+the web process never loads WeasyPrint.
+
+Variant: PDF/A-3a that also identifies itself as PDF/UA-1
+---------------------------------------------------------
+WeasyPrint 70 writes one variant per document: PDF/A-1b/2b/3b (archive, untagged), 2u/3u/4u
+(archive, text extractable), 1a/2a/3a (archive *and* tagged: level "a" requires the logical
+structure, Unicode text and a natural language), 4e/4f, and PDF/UA-1/2 (tagged for
+accessibility, but no PDF/A identification, OutputIntent or PDF/A restrictions). Neither
+family alone is both. So every portal PDF is written as ``pdf/a-3a`` (tags, MarkInfo, Lang,
+DisplayDocTitle, sRGB OutputIntent, embedded fonts) and the XMP packet additionally carries
+the PDF/UA-1 identification (``pdfuaid:part=1``) with the PDF/A extension schema that declares
+that property, as PDF/A requires for a property outside its predefined schemas
+(``PortalMetadata``). Part 3 rather than 2: it is what the portal wrote before (PDF/A-3b), and
+it allows embedded files of any kind (a machine-readable copy of a letter, later). PDF/UA-2
+and PDF/A-4 need PDF 2.0, which many readers and archive validators still handle less well.
+
+Fonts: Fira Sans first, then Noto Sans (Latin, Greek, Cyrillic beyond Fira's), Noto Sans
+Arabic and Hebrew from Debian's ``fonts-noto-core`` (``FALLBACK_FAMILIES``); for emoji and
+whatever else none of them has, fontconfig's fallback picks an installed face: Noto Color Emoji
+(``fonts-noto-color-emoji``), the other Noto scripts, DejaVu Sans (symbols). All of them are embedded (subset). Emoji of the colour font are
+drawn as images over an embedded font of empty glyphs (WeasyPrint's way for bitmap emoji), so
+their text stays extractable."""
 
 from __future__ import annotations
 
@@ -34,6 +55,7 @@ import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -41,12 +63,25 @@ from django.utils import timezone, translation
 from fontTools.ttLib import woff2
 from weasyprint import CSS, HTML
 from weasyprint.text import ffi as weasy_ffi
+from weasyprint.pdf.metadata import NS as XMP_NS
+from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 
 logger = logging.getLogger(__name__)
 
-# Archival PDF with fonts embedded: receipts, letters and a bundle's front matter.
-PDF_VARIANT = "pdf/a-3b"
+# Archival and tagged (see the docstring): receipts, letters, every PDF of the portal.
+PDF_VARIANT = "pdf/a-3a"
+# Written with tags but identified as PDF/A-3b only: a bundle's front matter, whose catalog the
+# merged bundle takes over while most of its pages (the parts, the attachments) stay untagged.
+PDF_VARIANT_MERGED = "pdf/a-3b"
+# The PDF/UA part the XMP packet names next to the PDF/A identification.
+PDF_UA_PART = 1
+# Families tried after Fira Sans for characters it lacks (Debian: fonts-noto-core), named in
+# templates/pdf/_base.css (``font_stack``). Not the emoji font: named in the list, Pango would
+# draw digits and "#" with it (they start keycap emoji), and page numbers would change width;
+# fontconfig's own fallback finds it (fonts-noto-color-emoji) for real emoji only.
+FALLBACK_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew")
+EMOJI_FAMILY = "Noto Color Emoji"
 AUTHOR = "Regierungspräsidium Darmstadt – WIR-Portal"
 
 # The faces of Fira Sans the PDFs use: (weight, style, file name without ".woff2").
@@ -123,6 +158,57 @@ def fonts_css() -> str:
     return "\n".join(faces)
 
 
+def font_stack() -> str:
+    """The CSS ``font-family`` value of every PDF: Fira Sans, then the fallbacks."""
+    return ", ".join(f'"{name}"' for name in ("Fira Sans", *FALLBACK_FAMILIES)) + ", sans-serif"
+
+
+_PDFUA_EXTENSION = f"""<rdf:Description rdf:about=""
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"
+    xmlns:rdf="{XMP_NS["rdf"]}">
+  <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+    <pdfaSchema:namespaceURI>{XMP_NS["pdfuaid"]}</pdfaSchema:namespaceURI>
+    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+      <pdfaProperty:name>part</pdfaProperty:name>
+      <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+      <pdfaProperty:category>internal</pdfaProperty:category>
+      <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+    </rdf:li></rdf:Seq></pdfaSchema:property>
+  </rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""  # noqa: E501
+
+
+# PDF/A wants these prefixes for the extension schema (veraPDF checks them).
+for _prefix, _uri in (
+    ("pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
+    ("pdfaSchema", "http://www.aiim.org/pdfa/ns/schema#"),
+    ("pdfaProperty", "http://www.aiim.org/pdfa/ns/property#"),
+):
+    ElementTree.register_namespace(_prefix, _uri)
+
+
+class PortalMetadata(DocumentMetadata):
+    """WeasyPrint's metadata, whose XMP packet of a PDF/A document also names PDF/UA-1 (see
+    the module's docstring), inside the one ``rdf:RDF`` element."""
+
+    ua_part: int | None = PDF_UA_PART
+
+    def generate_rdf_metadata(self, variant, version, conformance):
+        xml = super().generate_rdf_metadata(variant, version, conformance)
+        if variant != "a" or not self.ua_part:
+            return xml
+        rdf = ElementTree.fromstring(xml)
+        ua = ElementTree.SubElement(rdf, f"{{{XMP_NS['rdf']}}}Description")
+        ua.attrib[f"{{{XMP_NS['rdf']}}}about"] = ""
+        ua.attrib[f"{{{XMP_NS['pdfuaid']}}}part"] = str(self.ua_part)
+        rdf.append(ElementTree.fromstring(_PDFUA_EXTENSION))
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
+
 @cache
 def _weasy() -> tuple[FontConfiguration, CSS]:
     """One FontConfiguration and font stylesheet per process, for every PDF it renders."""
@@ -158,18 +244,28 @@ def render_html_document(
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
             stylesheets=[fonts], font_config=font_config
         )
-    document.metadata.title = title
-    document.metadata.authors = [author]
-    document.metadata.created = created.isoformat()
-    document.metadata.modified = created.isoformat()
-    document.metadata.lang = language
+    metadata = PortalMetadata(**vars(document.metadata))
+    document.metadata = metadata
+    metadata.title = title
+    metadata.authors = [author]
+    metadata.created = created.isoformat()
+    metadata.modified = created.isoformat()
+    metadata.lang = language
     return document
 
 
-def write_document(document, *, variant: str | None = PDF_VARIANT) -> bytes:
-    """The PDF bytes of a document from ``render_html_document``."""
+def write_document(
+    document, *, variant: str | None = PDF_VARIANT, tagged: bool | None = None
+) -> bytes:
+    """The PDF bytes of a document from ``render_html_document``. ``tagged`` (default: as the
+    variant says) writes the structure tree for a variant without one, e.g. the front matter
+    of a bundle (``PDF_VARIANT_MERGED``)."""
+    if isinstance(document.metadata, PortalMetadata):
+        # Only the full variant (tagged PDF/A-3a) claims PDF/UA.
+        document.metadata.ua_part = PDF_UA_PART if variant == PDF_VARIANT else None
+    options = {} if tagged is None else {"pdf_tags": tagged}
     with fewer_collections():
-        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, **options)
 
 
 def render_html_pdf(

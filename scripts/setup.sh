@@ -39,7 +39,8 @@ apt_install() {
 
 # --- Debian packages: services, WeasyPrint's libraries, gettext, Node, Chromium, compose ------
 apt_install python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-  libfontconfig1 fonts-dejavu-core shared-mime-info poppler-utils postgresql-client redis-tools
+  libfontconfig1 fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji shared-mime-info poppler-utils \
+  postgresql-client redis-tools
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 if [ "${WIR_SKIP_BROWSER:-0}" != "1" ]; then apt_install chromium; fi
 command -v docker-compose >/dev/null || apt_install docker-compose

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from applications.models import Application
 from documents.models import ApplicationPdfCache
 from documents.pdf_writer import OutlineItem
-from documents.rendering import render_html_document, write_document
+from documents.rendering import PDF_VARIANT_MERGED, render_html_document, write_document
 
 from .parts import UNREADABLE
 from .selection import selection_label
@@ -51,7 +51,9 @@ def render_front(job, entries, rows, now, *, guess: int = 2) -> tuple[bytes, int
         )
         count = len(document.pages)
         if count == front_pages:
-            return write_document(document), count
+            # Tagged, but identified as PDF/A-3b: the merged bundle takes over this catalog,
+            # and its parts stay untagged (see documents.pdf_writer).
+            return write_document(document, variant=PDF_VARIANT_MERGED, tagged=True), count
         front_pages = count
     raise RuntimeError("The page count of the contents does not settle.")
 

@@ -131,6 +131,7 @@ def bundle_merge(job_id: int) -> BundleJob | None:
             front_reader,
             footers=[footer(front_label, i + 1) for i in range(front_pages)],
             links=True,
+            structure=True,
         )
         for entry in entries:
             # The part as stamped by its render task (or now, for a part cached before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import tracemalloc
 
@@ -293,3 +294,46 @@ def test_ranking_table_when_scores_exist(bundle_round, officer, three_applicatio
     assert "54.000,00 € (über den Mitteln)" in text
     contents = re.sub(r"\s+", " ", reader.pages[1].extract_text())
     assert f"Rangliste {ranking_page + 1}" in contents
+
+
+def test_merged_bundle_keeps_the_front_matter_tagged(bundle):
+    """Issue 16.1: the cover, contents and ranking keep their structure tree in the merged
+    bundle (headings, the contents table, links to the pages), the running footer is a
+    pagination artifact; the bundle claims PDF/A-3b, not PDF/UA: its parts stay untagged."""
+    import pikepdf
+
+    from tests.pdf_structure import structure_report
+
+    with bundle.file.open("rb") as fh:
+        data = fh.read()
+    report = structure_report(data)
+    catalog = report.catalog
+    assert catalog.MarkInfo.Marked is True and str(catalog.Lang) == "de"
+    assert catalog.ViewerPreferences.DisplayDocTitle is True
+    assert 'pdfaid:conformance="B"' in report.xmp and "pdfuaid" not in report.xmp
+    for tag in ("H1", "Table", "TH", "TD", "Link"):
+        assert tag in report.tags, tag
+    front = 2  # cover and contents
+    assert report.pages_without_struct_parents[0] == front + 1
+    assert not [page for page, _op in report.unmarked if page <= front]
+    # Every page a structure element names is a page of this file (not a dangling copy).
+    document = pikepdf.open(io.BytesIO(data))
+    pages = {page.obj.objgen for page in document.pages}
+    seen = set()
+
+    def walk(element):
+        if isinstance(element, pikepdf.Array):
+            for child in element:
+                walk(child)
+        elif isinstance(element, pikepdf.Dictionary):
+            if "/Pg" in element:
+                seen.add(element.Pg.objgen)
+            if "/Obj" in element and element.get("/Type") == "/OBJR":
+                annots = {a.objgen for a in element.Pg.get("/Annots", [])}
+                assert element.Obj.objgen in annots
+            if "/K" in element:
+                walk(element.K)
+
+    walk(document.Root.StructTreeRoot.K)
+    assert seen and seen <= pages
+    assert len(document.Root.StructTreeRoot.ParentTree.Nums) >= 2 * front

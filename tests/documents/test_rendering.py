@@ -1,5 +1,5 @@
 """Issue 12: KERN's Fira Sans is decoded from WOFF2 once (a shared font cache) and every PDF
-still embeds it as a subset, as PDF/A-3b."""
+still embeds it as a subset, as PDF/A-3a."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_receipt_is_pdfa_with_fira_sans_embedded_as_a_subset():
     application = Application.objects.with_related().with_totals().get(pk=application.pk)
     reader = PdfReader(io.BytesIO(receipt_pdf(application)))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     fonts = _fonts(reader)
     fira = [name for name in fonts if "Fira-Sans" in name]
     assert fira, fonts
