@@ -1,5 +1,5 @@
-"""Site-wide pages that belong to no app: start page, legal pages, health endpoints. Included
-at the root without a namespace (``{% url "home" %}``, ``{% url "impressum" %}``)."""
+"""Site-wide pages that belong to no app: start page and health endpoints. Included at the
+root without a namespace (``{% url "home" %}``); the legal pages are in ``pages.urls``."""
 
 from django.urls import path
 
@@ -10,13 +10,4 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("healthz/live/", views.healthz_live, name="healthz_live"),
     path("healthz/ready/", views.healthz_ready, name="healthz_ready"),
-    path("impressum/", views.legal_page, {"page": "impressum"}, name="impressum"),
-    path("datenschutz/", views.legal_page, {"page": "datenschutz"}, name="datenschutz"),
-    path("anbest-gk/", views.legal_page, {"page": "anbest_gk"}, name="anbest_gk"),
-    path(
-        "barrierefreiheit/",
-        views.legal_page,
-        {"page": "barrierefreiheit"},
-        name="barrierefreiheit",
-    ),
 ]

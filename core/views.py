@@ -1,4 +1,4 @@
-"""Site-wide pages: start page, legal pages and the health check."""
+"""Site-wide pages: start page and the health check (legal pages: ``pages.views``)."""
 
 import hmac
 import logging
@@ -6,7 +6,6 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseServerError,
@@ -23,17 +22,9 @@ from .auth import is_verified
 
 logger = logging.getLogger(__name__)
 
-LEGAL_PAGES = {"impressum", "datenschutz", "barrierefreiheit", "anbest_gk"}
-
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
-
-
-def legal_page(request: HttpRequest, page: str) -> HttpResponse:
-    if page not in LEGAL_PAGES:
-        raise Http404
-    return render(request, f"pages/{page}.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -62,9 +62,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from fontTools.ttLib import woff2
 from weasyprint import CSS, HTML
-from weasyprint.text import ffi as weasy_ffi
 from weasyprint.pdf.metadata import NS as XMP_NS
 from weasyprint.pdf.metadata import DocumentMetadata
+from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text.fonts import FontConfiguration
 
 logger = logging.getLogger(__name__)

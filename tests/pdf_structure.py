@@ -100,7 +100,7 @@ def _walk_structure(element, report: StructureReport, depth: int = 0) -> None:
 def _unmarked_operators(page: pikepdf.Page) -> list[str]:
     depth = 0
     found = []
-    for operands, operator in pikepdf.parse_content_stream(page):
+    for _operands, operator in pikepdf.parse_content_stream(page):
         name = str(operator)
         if name in ("BDC", "BMC"):
             depth += 1

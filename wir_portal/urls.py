@@ -13,6 +13,7 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("pages.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("accounts.urls")),
     path("kommunen/", include("municipalities.urls")),

@@ -102,7 +102,9 @@ def test_the_pdf_css_names_the_fallback_fonts():
 
 
 def test_untagged_variants_claim_no_pdfua():
-    html = "<!DOCTYPE html><html lang='de'><head><title>x</title></head><body><p>x</p></body></html>"
+    html = (
+        "<!DOCTYPE html><html lang='de'><head><title>x</title></head><body><p>x</p></body></html>"
+    )
     document = rendering.render_html_document(html, title="Front", created=timezone.now())
     pdf = rendering.write_document(document, variant=rendering.PDF_VARIANT_MERGED, tagged=True)
     report = structure_report(pdf)

@@ -61,10 +61,6 @@ MATRIX: dict[str, Entry] = {
     "healthz": Entry(get={**everyone(403), ADMIN: OK}, post=everyone(405)),
     "healthz_live": Entry(get=everyone(OK), post=everyone(405)),
     "healthz_ready": Entry(get=everyone(OK), post=everyone(405)),
-    "impressum": Entry(get=everyone(OK), post=everyone(OK)),
-    "datenschutz": Entry(get=everyone(OK), post=everyone(OK)),
-    "anbest_gk": Entry(get=everyone(OK), post=everyone(OK)),
-    "barrierefreiheit": Entry(get=everyone(OK), post=everyone(OK)),
     "municipalities:list": Entry(get=everyone(OK), post=everyone(OK)),
     "municipalities:detail": Entry(
         get=everyone(OK), post=everyone(OK), kwargs=lambda w: {"ags": w.municipality.ags}
@@ -237,6 +233,11 @@ MATRIX.update(MESSAGE_ROWS)
 from .report_rows import REPORT_ROWS  # noqa: E402 - needs Entry and the roles above
 
 MATRIX.update(REPORT_ROWS)
+
+# The legal and information pages (pages app), likewise.
+from .page_rows import PAGE_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(PAGE_ROWS)
 
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})

@@ -416,3 +416,15 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Issue 16: legal pages. The data protection officer's contact (shown in the
+# Datenschutzerklärung) and where reports of barriers go (the form of the accessibility
+# statement; the sender gets a receipt).
+WIR_DATA_PROTECTION_OFFICER = env(
+    "WIR_DATA_PROTECTION_OFFICER",
+    default="Datenschutzbeauftragte des Regierungspräsidiums Darmstadt, Wilhelminenstraße 1–3, "
+    "64283 Darmstadt, datenschutz@rpda.hessen.de",
+)
+WIR_ACCESSIBILITY_FEEDBACK_EMAIL = env(
+    "WIR_ACCESSIBILITY_FEEDBACK_EMAIL", default="barrierefreiheit@rpda.hessen.de"
+)
