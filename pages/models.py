@@ -3,6 +3,7 @@ accessibility feedback, and the video in German Sign Language."""
 
 from __future__ import annotations
 
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,8 +64,11 @@ class AccessibilityFeedback(models.Model):
 
 
 class SignLanguageVideo(models.Model):
-    """The video in German Sign Language on the start page's sign-language page (public
-    information, so public storage), with its transcript and an optional captions track."""
+    """The video in German Sign Language of the sign-language page, with its transcript and an
+    optional captions track. Kept in the portal's (private) storage like every file and served
+    by ``pages.views.sign_language_file`` to everyone while it is active: no second, public
+    bucket for one video, and no signed URL that the CSP (media from the portal only) would
+    block."""
 
     title = models.CharField(_("Titel"), max_length=200)
     video = models.FileField(_("Video (MP4 oder WebM)"), upload_to="dgs/")

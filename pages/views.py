@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import FeedbackForm
 from .models import LegalPage, PageSlug, SignLanguageVideo
@@ -43,6 +43,27 @@ def gebaerdensprache(request: HttpRequest) -> HttpResponse:
     context = _page(PageSlug.GEBAERDENSPRACHE)
     context["video"] = SignLanguageVideo.objects.filter(active=True).first()
     return render(request, "pages/gebaerdensprache.html", context)
+
+
+CONTENT_TYPES = {"video": {"mp4": "video/mp4", "webm": "video/webm"}, "captions": {"vtt": "text/vtt"}}
+
+
+@require_GET
+def sign_language_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The video or captions file of an active sign-language video, inline (for the player)."""
+    video = get_object_or_404(SignLanguageVideo, pk=pk, active=True)
+    file = video.video if kind == "video" else video.captions
+    extension = file.name.rsplit(".", 1)[-1].lower() if file else ""
+    content_type = CONTENT_TYPES[kind].get(extension)
+    if content_type is None:
+        raise Http404
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def anbest_gk(request: HttpRequest) -> HttpResponse:

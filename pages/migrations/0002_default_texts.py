@@ -1,5 +1,7 @@
 """Default texts of the legal and information pages (admins edit them later)."""
 
+import datetime
+
 from django.db import migrations
 
 IMPRESSUM = """## Herausgeber
@@ -106,8 +108,11 @@ Stufe AA.
 
 ## Stand der Vereinbarkeit mit den Anforderungen
 
-Das Portal ist **teilweise barrierefrei**. Die Seiten werden bei jeder Änderung automatisiert mit
-axe-core geprüft, die Hauptwege aller Rollen mit der Tastatur. Bescheide, Eingangsbestätigungen
+Die Anforderungen ergeben sich aus §§ 3 Absätze 1 bis 4 und 4 HVBIT, die auf der Grundlage von
+§ 14 HessBGG erlassen wurde. Das Portal ist mit diesen Anforderungen **teilweise vereinbar**.
+Die Seiten werden bei jeder Änderung automatisiert mit axe-core geprüft, die Hauptwege aller
+Rollen mit der Tastatur. Die Struktur der PDF-Dokumente wird automatisiert geprüft; eine
+Prüfung mit einem PDF/UA-Validator steht noch aus. Bescheide, Eingangsbestätigungen
 und das Deckblatt der Antragsbündel werden als getaggte PDF-Dokumente (PDF/A-3a, PDF/UA-1)
 erzeugt.
 
@@ -122,8 +127,12 @@ erzeugt.
   Listenpunkte getaggt, nicht als Paar aus Begriff und Beschreibung.
 - **Farbige Emoji in PDF-Dokumenten** werden als Bild gezeichnet; Screenreader lesen den Text
   dahinter vor, die Vergrößerung ist aber pixelig.
+- **Tabellen in PDF-Dokumenten**: In der Übersicht der Finanzierung (Eigenmittel, Drittmittel,
+  Fehlbedarf) sind die Zeilenbeschriftungen nicht als Kopfzellen ausgezeichnet.
 - **Video in Gebärdensprache**: Untertitel gibt es nur, wenn eine Untertiteldatei hinterlegt
   ist; das Transkript steht immer unter dem Video.
+- **Leichte Sprache**: Der Text wurde nicht von einer Prüfgruppe aus Menschen mit
+  Lernschwierigkeiten geprüft.
 
 ## Erstellung dieser Erklärung
 
@@ -137,11 +146,14 @@ schreiben Sie uns eine E-Mail. Wir antworten in der Regel innerhalb von sechs Wo
 
 ## Durchsetzungsverfahren
 
-Wenn wir Ihre Rückmeldung nicht innerhalb von sechs Wochen zufriedenstellend beantworten, können
-Sie sich an die Durchsetzungs- und Ombudsstelle für barrierefreie Informationstechnik beim
-Hessischen Ministerium für Soziales und Integration beziehungsweise bei der oder dem
-Beauftragten der Hessischen Landesregierung für Menschen mit Behinderungen wenden. Das
-Verfahren ist kostenlos; Sie brauchen keinen Rechtsbeistand.
+Wenn Sie auf Ihre Rückmeldung innerhalb von sechs Wochen keine zufriedenstellende Antwort
+erhalten haben, können Sie nach § 6 HVBIT ein Durchsetzungsverfahren beantragen. Zuständig ist
+die Durchsetzungs- und Überwachungsstelle für barrierefreie Informationstechnik des Landes
+Hessen bei der Beauftragten der Hessischen Landesregierung für barrierefreie IT
+(Landeskompetenzzentrum Barrierefreie IT, Regierungspräsidium Gießen). Sie holt eine
+Stellungnahme des Regierungspräsidiums Darmstadt ein und regt Maßnahmen an, um die Barriere zu
+beseitigen. Das Verfahren ist für Sie kostenlos; Sie brauchen keinen Rechtsbeistand.
+Informationen und das Antragsformular: [https://lbit.hessen.de](https://lbit.hessen.de).
 """
 
 LEICHTE_SPRACHE = """## Was ist das WIR-Portal?
@@ -207,10 +219,17 @@ PAGES = [
 ]
 
 
+# The last check of the statement: the self-assessment that wrote it (issue 16).
+CHECKED_ON = datetime.date(2026, 11, 30)
+
+
 def create(apps, schema_editor):
     LegalPage = apps.get_model("pages", "LegalPage")
     for slug, title, body in PAGES:
-        LegalPage.objects.get_or_create(slug=slug, defaults={"title": title, "body": body})
+        checked = CHECKED_ON if slug == "barrierefreiheit" else None
+        LegalPage.objects.get_or_create(
+            slug=slug, defaults={"title": title, "body": body, "checked_on": checked}
+        )
 
 
 def remove(apps, schema_editor):

@@ -134,3 +134,12 @@ def test_sign_language_page_shows_the_uploaded_video_with_controls_and_transcrip
     html = client.get(reverse("gebaerdensprache")).content.decode()
     assert "<video" in html and " controls" in html and 'kind="captions"' in html
     assert "Willkommen im WIR-Portal." in html and "Das Portal in DGS" in html
+    response = client.get(reverse("sign_language_video", args=[video.pk]))
+    assert response["Content-Type"] == "video/mp4"
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x00\x18ftyp")
+    captions = client.get(reverse("sign_language_captions", args=[video.pk]))
+    assert captions["Content-Type"] == "text/vtt"
+    video.active = False
+    video.save()
+    assert client.get(reverse("sign_language_video", args=[video.pk])).status_code == 404
+    assert "bald zu sehen" in client.get(reverse("gebaerdensprache")).content.decode()
