@@ -71,8 +71,17 @@ class SignLanguageVideo(models.Model):
     block."""
 
     title = models.CharField(_("Titel"), max_length=200)
-    video = models.FileField(_("Video (MP4 oder WebM)"), upload_to="dgs/")
-    captions = models.FileField(_("Untertitel (WebVTT, optional)"), upload_to="dgs/", blank=True)
+    video = models.FileField(
+        _("Video (MP4 oder WebM)"),
+        upload_to="dgs/",
+        validators=[FileExtensionValidator(["mp4", "webm"])],
+    )
+    captions = models.FileField(
+        _("Untertitel (WebVTT, optional)"),
+        upload_to="dgs/",
+        blank=True,
+        validators=[FileExtensionValidator(["vtt"])],
+    )
     transcript = models.TextField(_("Transkript"))
     active = models.BooleanField(_("Auf der Seite zeigen"), default=True)
     uploaded_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)

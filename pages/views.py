@@ -45,7 +45,10 @@ def gebaerdensprache(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/gebaerdensprache.html", context)
 
 
-CONTENT_TYPES = {"video": {"mp4": "video/mp4", "webm": "video/webm"}, "captions": {"vtt": "text/vtt"}}
+CONTENT_TYPES = {
+    "video": {"mp4": "video/mp4", "webm": "video/webm"},
+    "captions": {"vtt": "text/vtt"},
+}
 
 
 @require_GET
