@@ -79,7 +79,7 @@ Eine Übermittlung in Staaten außerhalb der Europäischen Union findet nicht st
 ## Speicherdauer
 
 - Anträge, Anlagen, Bewertungen und Bescheide: zehn Jahre nach Abschluss des
-  Verwendungsnachweisverfahrens, danach Anbietung an das Hessische Landesarchiv und Löschung.
+  Verfahrens über den Verwendungsnachweis, danach Anbietung an das Hessische Landesarchiv und Löschung.
 - Abgelehnte oder zurückgezogene Anträge: fünf Jahre nach Ende des Jahres der Entscheidung.
 - Benutzerkonten: bis zur Löschung des Kontos; Konten ohne Anmeldung für zwei Jahre werden
   nach Ankündigung gelöscht.
