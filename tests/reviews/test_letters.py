@@ -192,3 +192,15 @@ def test_approval_letter_carries_the_grant_clauses_without_round_notes(
     text = pdf_text(letters.decision_pdf(app))
     for expected in (*GRANT_CLAUSES, "Nebenbestimmungen", "Rechtsbehelf", "Finanzierungsplan"):
         assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_decision_letter_is_tagged_pdfa_and_pdfua(round_, criteria, mailoutbox):
+    """Issue 16.1: the letter is tagged (headings, the approved plan's table), identified as
+    PDF/A-3a and PDF/UA-1, with its title shown in the window and all content marked."""
+    from tests.documents.test_pdf_accessibility import assert_accessible
+
+    app = decided(round_, criteria, approve=True)
+    report = assert_accessible(letters.decision_pdf(app), title=letters.letter_title(app))
+    for tag in ("H1", "H2", "P", "Table", "TR", "TD", "L", "LI"):
+        assert tag in report.tags, tag
