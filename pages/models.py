@@ -19,7 +19,7 @@ class PageSlug(models.TextChoices):
 class LegalPage(models.Model):
     """One page's text in Markdown (rendered sanitised, ``pages.rendering``)."""
 
-    slug = models.CharField(_("Seite"), max_length=40, choices=PageSlug.choices, unique=True)
+    slug = models.CharField(_("Seite"), max_length=40, choices=PageSlug, unique=True)
     title = models.CharField(_("Überschrift"), max_length=200)
     body = models.TextField(
         _("Text (Markdown)"),

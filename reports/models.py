@@ -92,7 +92,7 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("Zuwendung"),
     )
-    kind = models.CharField(_("Art"), max_length=16, choices=ReportKind.choices)
+    kind = models.CharField(_("Art"), max_length=16, choices=ReportKind)
     budget_year = models.PositiveSmallIntegerField(
         _("Haushaltsjahr"), null=True, blank=True, help_text=_("Nur beim Zwischennachweis.")
     )
@@ -286,9 +286,7 @@ class ReportItemRequest(models.Model):
     and its answer."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="item_requests")
-    parts = ArrayField(
-        models.CharField(max_length=16, choices=ReportPart.choices), verbose_name=_("Teile")
-    )
+    parts = ArrayField(models.CharField(max_length=16, choices=ReportPart), verbose_name=_("Teile"))
     message = models.TextField(_("Nachforderung"))
     due_date = models.DateField(_("Frist"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -328,7 +326,7 @@ class ReportSettlement(models.Model):
     """RP's check and its result, with every figure of the computation as it was settled."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="settlement")
-    result = models.CharField(_("Ergebnis"), max_length=16, choices=SettlementResult.choices)
+    result = models.CharField(_("Ergebnis"), max_length=16, choices=SettlementResult)
     formal_ok = models.BooleanField(_("Formal geprüft"), default=False)
     content_ok = models.BooleanField(_("Inhaltlich geprüft"), default=False)
     notes = models.TextField(_("Prüfvermerk (intern)"), blank=True)
