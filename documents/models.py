@@ -27,11 +27,21 @@ class DocumentKind(models.TextChoices):
     INTERIM_REPORT = "interim_report", _("Zwischennachweis")
     FINAL_REPORT = "final_report", _("Verwendungsnachweis")
     REPAYMENT_LETTER = "repayment_letter", _("Rückforderungsschreiben")
+    # After the decision (grants): numbered by the ``version`` (request or change number).
+    PAYMENT_REQUEST = "payment_request", _("Mittelabruf")
+    PAYMENT_ORDER = "payment_order", _("Auszahlungsanordnung")
+    CHANGE_DECISION = "change_decision", _("Bescheid über Änderungsantrag")
 
 
 # Kinds whose versions are not Nachreichungen of a receipt but submissions of a report.
 REPORT_KINDS = frozenset(
     {DocumentKind.INTERIM_REPORT, DocumentKind.FINAL_REPORT, DocumentKind.REPAYMENT_LETTER}
+)
+
+
+# Kinds whose version is a running number of their own (Mittelabruf Nr. 2), not a Nachreichung.
+NUMBERED_KINDS = frozenset(
+    {DocumentKind.PAYMENT_REQUEST, DocumentKind.PAYMENT_ORDER, DocumentKind.CHANGE_DECISION}
 )
 
 
@@ -87,6 +97,11 @@ class GeneratedDocument(models.Model):
     @property
     def label(self) -> str:
         """ "Eingangsbestätigung", or "Eingangsbestätigung (Nachreichung vom 30.11.2026)"."""
+        if self.kind in NUMBERED_KINDS:
+            return _("%(kind)s Nr. %(number)s") % {
+                "kind": self.get_kind_display(),
+                "number": self.version,
+            }
         if self.kind in REPORT_KINDS:
             return _("%(kind)s vom %(date)s") % {
                 "kind": self.get_kind_display(),

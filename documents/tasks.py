@@ -15,7 +15,7 @@ from celery.signals import worker_process_init
 
 from core.tasks import TRANSIENT_RETRY
 
-from . import letters, receipts, rendering, report_pdfs
+from . import grant_documents, letters, receipts, rendering, report_pdfs
 from .bundles.merge import footer_font_warm_up
 from .bundles.tasks import (  # noqa: F401 - registered with Celery by importing them here
     bundle_jobs_watch,
@@ -50,6 +50,24 @@ def render_report(report_id: int) -> None:
 def render_repayment_letter(report_id: int) -> None:
     """Render the repayment letter (Rückforderungsschreiben) of a settled report."""
     report_pdfs.render_repayment_letter(report_id)
+
+
+@shared_task(name="documents.render_payment_request", **TRANSIENT_RETRY)
+def render_payment_request(request_id: int) -> None:
+    """Render the Mittelabruf as filed (grants)."""
+    grant_documents.render_payment_request(request_id)
+
+
+@shared_task(name="documents.render_payment_order", **TRANSIENT_RETRY)
+def render_payment_order(order_id: int) -> None:
+    """Render the Auszahlungsanordnung of an approved payment request (grants)."""
+    grant_documents.render_payment_order(order_id)
+
+
+@shared_task(name="documents.render_change_decision", **TRANSIENT_RETRY)
+def render_change_decision(change_id: int) -> None:
+    """Render the decision on a change request (grants)."""
+    grant_documents.render_change_decision(change_id)
 
 
 @worker_process_init.connect

@@ -24,6 +24,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def add_months_after(day: dt.date, months: int) -> dt.date:
+    """A period of ``months`` after the end of ``day``; after a month's last day it ends on the
+    last day of the later month (a term ending 30 June: report due 31 December, as the
+    authorities count it), otherwise as ``add_months``."""
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        later = add_months(day.replace(day=1), months)
+        return later.replace(day=calendar.monthrange(later.year, later.month)[1])
+    return add_months(day, months)
+
+
 def next_working_day(day: dt.date) -> dt.date:
     """``day``, or the Monday after it if it is a Saturday or Sunday (§ 193 BGB)."""
     while day.weekday() >= 5:
@@ -70,14 +80,14 @@ def interim_report_due_dates(
     if end is None:
         return []
     return [
-        (year, add_months(dt.date(year, 12, 31), interim_months))
+        (year, add_months_after(dt.date(year, 12, 31), interim_months))
         for year in range(start.year, end.year)
     ]
 
 
 def final_report_due_date(end: dt.date | None, final_months: int) -> dt.date | None:
     """The Verwendungsnachweis is due ``final_months`` after the end of the term."""
-    return add_months(end, final_months) if end is not None else None
+    return add_months_after(end, final_months) if end is not None else None
 
 
 def payment_needed_by(paid_on: dt.date, window_months: int) -> dt.date:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("benachrichtigungen/", include("notifications.urls")),
     path("postfach/", include("messaging.urls")),
     path("", include("reports.urls")),
+    path("", include("grants.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ from .grants import (
     grant_ensure,
     grant_refresh,
     grant_waive,
+    grants_bind_due,
     grants_create_missing,
 )
 from .notices import notice_file, notice_lower_grant, notice_note
@@ -30,6 +31,7 @@ __all__ = [
     "grant_object_transition",
     "grant_refresh",
     "grant_waive",
+    "grants_bind_due",
     "grants_create_missing",
     "lock_grant",
     "notice_file",

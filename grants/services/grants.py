@@ -87,6 +87,16 @@ def grants_create_missing(*, now: dt.datetime | None = None) -> int:
     return len(ids)
 
 
+def grants_bind_due(*, now: dt.datetime | None = None) -> int:
+    """Make every decision binding whose appeal period has passed; returns how many."""
+    now = now_or(now)
+    count = 0
+    for grant in Grant.objects.filter(state__in=OPEN_GRANT_STATES).with_related():
+        if grant_refresh(grant, now=now).state not in OPEN_GRANT_STATES:
+            count += 1
+    return count
+
+
 @hook(GrantAction.ACCEPT)
 def _accept(step: Step) -> None:
     step.obj.accepted_at = step.now

@@ -65,6 +65,10 @@ def test_an_interim_report_for_every_budget_year_the_project_runs_past():
 def test_final_report_six_months_after_the_term():
     assert d.final_report_due_date(D(2027, 3, 31), 6) == D(2027, 9, 30)
     assert d.final_report_due_date(D(2027, 8, 31), 6) == D(2028, 2, 29)
+    # A term ending on a month's last day: due on the last day of the sixth month.
+    assert d.final_report_due_date(D(2027, 6, 30), 6) == D(2027, 12, 31)
+    assert d.final_report_due_date(D(2027, 2, 28), 6) == D(2027, 8, 31)
+    assert d.final_report_due_date(D(2027, 6, 15), 6) == D(2027, 12, 15)
     assert d.final_report_due_date(None, 6) is None
 
 

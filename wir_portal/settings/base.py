@@ -368,6 +368,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=WIR_DIGEST_HOUR, minute=0),
         "options": {"expires": 50 * 60},
     },
+    # Grants after the decision: new grants, binding decisions, the due-date reminders (each
+    # mail once, so running twice or hourly is harmless).
+    "grants-daily": {
+        "task": "grants.daily",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
 }
 # The beat keeps its schedule in Redis (celery-redbeat, configured in wir_portal/celery.py)
 # under a lock: a second beat started by mistake waits for the lock instead of sending every
