@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from applications import selectors as application_selectors
 from applications import workflow as application_workflow
 from applications.models import Application
+from applications.workflow import APPLICANT
 from grants import permissions, services
 from grants.models import Grant
 from municipalities.selectors import member_municipality_ids
@@ -27,6 +28,17 @@ def application_and_grant(request: HttpRequest, pk: int) -> tuple[Application, G
     grant = services.grant_ensure(application)
     grant.application = application
     return application, grant, set(member_municipality_ids(request.user))
+
+
+APPLICANT_REFUSAL = gettext_lazy(
+    "Diesen Schritt kann nur die Zuwendungsempfängerin (die antragstellende Kommune) ausführen."
+)
+
+
+def require_applicant(request: HttpRequest, application: Application, members) -> None:
+    """The municipality's forms and steps: lead staff only (the table says which step when)."""
+    if APPLICANT not in permissions.roles(request.user, application, member_ids=members):
+        raise PermissionDenied(APPLICANT_REFUSAL)
 
 
 def require_queue_user(request: HttpRequest) -> None:

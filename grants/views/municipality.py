@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from applications.workflow import APPLICANT
 from core.formatting import format_money
@@ -19,7 +19,7 @@ from grants.due import due_items
 from grants.forms import AcceptForm, ChangeRequestForm, NoticeForm, PaymentRequestForm
 from grants.workflow import CHANGE, GRANT, NOTICE, PAYMENT, GrantAction, GrantState
 
-from .common import application_and_grant, show_errors
+from .common import application_and_grant, require_applicant, show_errors
 
 
 def _can(request, application, members, kind, state, action) -> bool:
@@ -27,6 +27,7 @@ def _can(request, application, members, kind, state, action) -> bool:
 
 
 @login_required
+@require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application, grant, members = application_and_grant(request, pk)
     rules = selectors.rules_for(application.round_id)
@@ -91,7 +92,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    application, grant, _members = application_and_grant(request, pk)
+    application, grant, members = application_and_grant(request, pk)
+    require_applicant(request, application, members)
     form = AcceptForm(request.POST)
     if form.is_valid():
         waive = form.cleaned_data["waive_appeal"]
@@ -132,7 +134,8 @@ def _form_page(request, application, grant, form, *, title, intro, submit, extra
 
 @login_required
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
-    application, grant, _members = application_and_grant(request, pk)
+    application, grant, members = application_and_grant(request, pk)
+    require_applicant(request, application, members)
     initial = {"account_holder": application.account_holder, "iban": application.iban}
     form = PaymentRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +181,8 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def payment_withdraw(request: HttpRequest, pk: int, obj_pk: int) -> HttpResponse:
-    _application, grant, _members = application_and_grant(request, pk)
+    application, grant, members = application_and_grant(request, pk)
+    require_applicant(request, application, members)
     req = get_object_or_404(grant.payment_requests, pk=obj_pk)
     try:
         services.payment_withdraw(request=req, user=request.user)
@@ -191,7 +195,8 @@ def payment_withdraw(request: HttpRequest, pk: int, obj_pk: int) -> HttpResponse
 
 @login_required
 def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
-    application, grant, _members = application_and_grant(request, pk)
+    application, grant, members = application_and_grant(request, pk)
+    require_applicant(request, application, members)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -224,7 +229,8 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def change_new(request: HttpRequest, pk: int) -> HttpResponse:
-    application, grant, _members = application_and_grant(request, pk)
+    application, grant, members = application_and_grant(request, pk)
+    require_applicant(request, application, members)
     form = ChangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,7 +260,8 @@ def change_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int, obj_pk: int) -> HttpResponse:
-    _application, grant, _members = application_and_grant(request, pk)
+    application, grant, members = application_and_grant(request, pk)
+    require_applicant(request, application, members)
     change = get_object_or_404(grant.change_requests, pk=obj_pk)
     try:
         services.change_withdraw(change=change, user=request.user)

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from core.spreadsheets import csv_row
 from grants import deadlines, permissions, selectors, services, workflow
@@ -35,6 +36,7 @@ QUEUE_SIZE = 50
 
 
 @login_required
+@require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Work on RP's desk after the decisions, oldest first."""
     require_queue_user(request)
@@ -238,6 +240,7 @@ CSV_HEADER = [
 
 
 @login_required
+@require_GET
 def orders_csv(request: HttpRequest) -> HttpResponse:
     """The payment orders of one day (``?day=YYYY-MM-DD``, default today), one row each, for the
     state's cash office (German CSV: semicolons, decimal comma, UTF-8 with BOM)."""

@@ -247,3 +247,8 @@ PARTIALS = frozenset({"documents:documents"})
 EXCLUDED_NAMESPACES = ("admin",)
 EXCLUDED_NAMES = ("set_language",)
 INCLUDED_DESPITE_NAMESPACE = ("admin:index",)
+
+# The grant pages' rows (after the decision), likewise beside this file.
+from .grant_rows import GRANT_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(GRANT_ROWS)
