@@ -38,6 +38,7 @@ def _text(label, *, required=True, help_text="", rows=4) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
+        error_messages={"required": _("Bitte füllen Sie dieses Feld aus.")},
         max_length=TEXT_MAX,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
@@ -184,6 +185,10 @@ class ReasonForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
 
     reason = _text(_("Begründung"), rows=3)
     field_map = {"message": "reason"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Bitte geben Sie eine Begründung an.")
 
 
 class NoteForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
