@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from demo.applications import seed_applications, seed_rounds
 from demo.messaging import seed_messages
 from demo.reports import seed_reports
+from demo.grants import seed_grants
 from demo.reviews import seed_criteria
 from municipalities.models import Membership, Municipality
 
@@ -138,4 +139,5 @@ def seed_all(*, applications: bool = False) -> dict:
         "rounds": rounds,
         "applications": [*submitted, *(seed_reports() if applications else [])],
         "messages": seed_messages() if applications else [],
+        "grants": seed_grants() if applications else [],
     }

@@ -33,3 +33,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  Förderrunde: {title}")
         for line in data["applications"]:
             self.stdout.write(f"  Eingereichter Demo-Antrag: {line}")
+        for line in data.get("grants", []):
+            self.stdout.write(f"  Bewilligter Demo-Antrag: {line}")
