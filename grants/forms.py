@@ -46,9 +46,15 @@ def _text(label, *, required=True, help_text="", rows=4) -> forms.CharField:
 
 
 class ServiceErrorsMixin:
-    """Attach a service's ValidationError to the fields it names (others: the whole form)."""
+    """Attach a service's ValidationError to the fields it names (others: the whole form).
+    The page writes the form tag and the buttons itself, so crispy renders the fields only."""
 
     field_map: dict[str, str] = {}
+
+    def build_helper(self):
+        helper = super().build_helper()  # type: ignore[misc]
+        helper.form_tag = False
+        return helper
 
     def add_service_errors(self, exc) -> None:
         if hasattr(exc, "error_dict"):
@@ -98,7 +104,6 @@ class PaymentRequestForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
 
     def build_helper(self):
         helper = super().build_helper()
-        helper.form_tag = False
         rows = [
             Fieldset(
                 _("Zahlung %(n)s") % {"n": n} if n > 1 else _("Zahlung 1 (Pflichtangabe)"),
