@@ -58,7 +58,7 @@ def _request(step: Step) -> None:
         raise ValidationError(errors)
     step.obj = ChangeRequest.objects.create(
         grant=grant,
-        kind=kind,
+        kind=str(kind),
         text=text,
         new_end_date=new_end if kind == ChangeKind.TERM else None,
         previous_end_date=current_end,
@@ -83,7 +83,8 @@ def _grant(step: Step) -> None:
     change: ChangeRequest = step.obj
     if change.kind == ChangeKind.TERM:
         current_end = grant_term_end(step.grant)
-        if current_end is not None and change.new_end_date <= current_end:
+        new_end = change.new_end_date
+        if current_end is not None and new_end is not None and new_end <= current_end:
             raise ValidationError(
                 _(
                     "Der Bewilligungszeitraum reicht inzwischen bis %(date)s; diese Verlängerung "

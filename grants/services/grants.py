@@ -44,6 +44,7 @@ def grant_ensure(application: Application | int, *, now: dt.datetime | None = No
                     _("Für diesen Antrag gibt es keine Bewilligung."), code="not_granted"
                 )
             rules = rules_for(app.round_id)
+            assert app.granted_amount is not None  # an approval has one (a constraint)
             decided_on = timezone.localdate(app.decided_at or now)
             grant = Grant.objects.create(
                 application=app,
