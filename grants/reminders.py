@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from applications.notifications import receipt_recipients
 from applications.services.base import now_or, record_event
 from core.mail import mail_once, mail_send
+from notifications.catalogue import Occasion
+from notifications.recipients import applicant
 
 from . import deadlines
 from .due import DueItem, due_items
@@ -36,7 +37,8 @@ def send_reminder(item: DueItem, reminder: deadlines.Reminder, now: dt.datetime)
         if not owed:
             return False
         application = item.grant.application
-        recipients = receipt_recipients(application)
+        who = applicant(Occasion(application))  # the lead's staff and the contact person
+        recipients = sorted({u.email for u in who.users if u.email} | set(who.addresses))
         mail_send(
             template="grants/email/reminder",
             context={

@@ -127,3 +127,24 @@ def test_close_by_the_case_officer_only_when_binding(grant, binding_grant, offic
         services.grant_close(grant=binding_grant, user=applicant)
     grant = services.grant_close(grant=binding_grant, user=officer)
     assert grant.state == GrantState.CLOSED and grant.closed_at is not None
+
+
+def test_the_approval_creates_the_grant_after_its_commit(
+    db, officer, django_capture_on_commit_callbacks
+):
+    from applications.services import application_approve
+    from applications.workflow import Status
+
+    app = ApplicationFactory(status=Status.READY_FOR_DECISION, complete=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_approve(application=app, user=officer, granted_amount=Decimal("18000.00"))
+    grant = Grant.objects.get(application=app)
+    assert grant.granted_amount == Decimal("18000.00") and grant.state == GrantState.NOTIFIED
+
+
+def test_grant_events_are_in_the_notification_catalogue():
+    from notifications.catalogue import catalogue
+
+    kinds = {t.kind: t for t in catalogue}
+    assert GrantAction.PAYMENT_APPROVE in kinds["grant_decided"].events
+    assert GrantAction.PAYMENT_REQUEST in kinds["grant_filed"].events
