@@ -318,7 +318,7 @@ class Notice(models.Model):
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, related_name="notices", verbose_name=_("Zuwendung")
     )
-    kind = models.CharField(_("Anlass"), max_length=24, choices=NoticeKind.choices)
+    kind = models.CharField(_("Anlass"), max_length=24, choices=NoticeKind)
     state = models.CharField(
         _("Status"), max_length=16, choices=NoticeState.choices, default=NoticeState.FILED
     )
@@ -367,7 +367,7 @@ class ChangeRequest(models.Model):
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("Zuwendung")
     )
-    kind = models.CharField(_("Art der Änderung"), max_length=16, choices=ChangeKind.choices)
+    kind = models.CharField(_("Art der Änderung"), max_length=16, choices=ChangeKind)
     state = models.CharField(
         _("Status"), max_length=16, choices=ChangeState.choices, default=ChangeState.REQUESTED
     )

@@ -26,6 +26,7 @@ DOWNLOADS = {
     "accounts:my_data_export",
     "messaging:attachment",
     "reports:attachment_download",
+    "grants:orders_csv",
 }
 
 
