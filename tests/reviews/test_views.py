@@ -349,7 +349,8 @@ def test_decision_page_mark_ready_and_approve(
     assert hidden["approve-financing_adjustment"] == "raise_own_funds"
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(url, {**data, "confirm": "1"})
-    assert response.status_code == 302 and len(callbacks) == 1
+    # After the commit: the letter is owed (outbox) and the grant is created (grants' listener).
+    assert response.status_code == 302 and len(callbacks) == 2
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED and in_review.granted_amount == Decimal("16000")
     assert (in_review.approved_total_cost, in_review.approved_own_funds) == (
