@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from municipalities.selectors import member_municipality_ids
 from . import grant_facts, permissions
 from .models import REPAYMENT_LETTER_KIND, Report, ReportKind, ReportSettlement
 from .settlement import ZERO, Comparison, Settlement, comparison, settle
-from .workflow import SETTLED_STATUSES, TO_CHECK_STATUSES
+from .workflow import FILED_STATUSES, SETTLED_STATUSES, TO_CHECK_STATUSES
 
 
 # One report -------------------------------------------------------------------------------------
@@ -233,3 +234,16 @@ def grouped_receipts(report: Report) -> dict[int, list]:
     for line in report_receipts(report):
         groups[line.category_id].append(line)
     return groups
+
+
+def filed_report_keys(grant_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(grant id, key) of every report already handed in, in the keys of ``grants.due``
+    (``"final"``, ``"interim:<year>"``): registered there, so that a filed report is no longer
+    due, reminded or overdue. One query."""
+    rows = Report.objects.filter(grant_id__in=grant_ids, status__in=FILED_STATUSES).values_list(
+        "grant_id", "kind", "budget_year"
+    )
+    return [
+        (grant_id, "final" if kind == ReportKind.FINAL else f"interim:{year}")
+        for grant_id, kind, year in rows
+    ]
