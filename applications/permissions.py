@@ -147,6 +147,17 @@ def can_download_attachment(
     return can_view(user, attachment.application, member_ids=member_ids, partner_ids=partner_ids)
 
 
+def can_extend_item_request(user, application: Application, *, open_request) -> bool:
+    """The case officer may give an open Nachforderung a later due date (typically after it
+    passed unanswered; the alternative is rejecting the application)."""
+    return (
+        _active(user)
+        and user.is_case_officer
+        and application.status == Status.MISSING_ITEMS
+        and open_request is not None
+    )
+
+
 def can_transition(
     user, application: Application, action: str, *, member_ids: Collection[int]
 ) -> bool:

@@ -78,8 +78,10 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **_t(Status.IN_CHECK, Action.PASS_CHECK, Status.IN_REVIEW, {CASE_OFFICER}),
     **_t(Status.IN_REVIEW, Action.MARK_READY, Status.READY_FOR_DECISION, {CASE_OFFICER}),
     **_t(Status.READY_FOR_DECISION, Action.APPROVE, Status.APPROVED, {CASE_OFFICER}),
+    # From a Nachforderung too: after its due date passed unanswered the case officer may
+    # reject instead of extending the due date (issue 15).
     **_t(
-        (Status.IN_CHECK, Status.IN_REVIEW, Status.READY_FOR_DECISION),
+        (Status.IN_CHECK, Status.MISSING_ITEMS, Status.IN_REVIEW, Status.READY_FOR_DECISION),
         Action.REJECT,
         Status.REJECTED,
         {CASE_OFFICER},

@@ -107,7 +107,7 @@ def staff_due(user, now: dt.datetime | None = None) -> dict[str, list[DueItem]]:
         "drafts": [
             DueItem(
                 a,
-                "draft",
+                "unsubmitted",
                 timezone.localtime(a.round.deadline).date(),
                 _days(timezone.localtime(a.round.deadline).date(), today),
             )

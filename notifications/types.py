@@ -105,6 +105,15 @@ TYPES = (
         events=(Action.RESUBMIT,),
     ),
     NotificationType(
+        kind="item_request_extended",
+        label=_("Frist einer Nachforderung verlängert"),
+        audience=_("Kontaktperson und Beschäftigte der antragstellenden Kommune"),
+        recipients=r.applicant,
+        link=r.application_link,
+        events=(EventAction.ITEM_REQUEST_EXTENDED,),
+        details=_item_request_details,
+    ),
+    NotificationType(
         kind="review_assigned",
         label=_("Antrag zur Bewertung zugewiesen"),
         audience=_("Die zugewiesene Gutachterin oder der zugewiesene Gutachter"),

@@ -427,3 +427,20 @@ class RejectForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
     )
     submit_label = _("Ablehnen")
     submit_name = "reject"
+
+
+class ItemRequestExtendForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
+    """A later due date for the open Nachforderung (the rules: ``item_request_extend``)."""
+
+    due_date = forms.DateField(
+        label=_("Neue Frist"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Die Kommune wird benachrichtigt; die Erinnerungen beginnen für die neue Frist neu."
+        ),
+        error_messages={
+            "required": _("Bitte geben Sie die neue Frist an."),
+            "invalid": _("Bitte geben Sie die neue Frist als Datum an, zum Beispiel 31.12.2026."),
+        },
+    )
+    submit_label = _("Frist verlängern")

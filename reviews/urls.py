@@ -20,6 +20,11 @@ urlpatterns = [
     path("antraege/<int:pk>/vermerk/", views.note_add, name="note_add"),
     path("antraege/<int:pk>/pruefung/", views.formal_check, name="formal_check"),
     path("antraege/<int:pk>/pruefung/beginnen/", views.check_start, name="check_start"),
+    path(
+        "antraege/<int:pk>/nachforderung/frist/",
+        views.item_request_extend,
+        name="item_request_extend",
+    ),
     path("antraege/<int:pk>/gutachten/", views.assignments, name="assignments"),
     path(
         "antraege/<int:pk>/gutachten/<int:assignment_pk>/beenden/",

@@ -29,6 +29,7 @@ class EventAction(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Anlage hochgeladen")
     ATTACHMENT_REMOVED = "attachment_removed", _("Anlage entfernt")
     NOTE = "note", _("Vermerk")
+    ITEM_REQUEST_EXTENDED = "item_request_extended", _("Frist der Nachforderung verlängert")
 
 
 class ApplicationEventQuerySet(models.QuerySet):

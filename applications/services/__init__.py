@@ -40,6 +40,7 @@ from .dates import (
 )
 from .drafts import application_create, application_update_section
 from .files import attachment_add, attachment_remove
+from .item_requests import item_request_extend
 from .partners import partner_add, partner_remove, partner_respond
 from .submission import (
     FORMAT_CHECKED_FIELDS,
@@ -89,6 +90,7 @@ __all__ = [
     "deadline_text",
     "duration_months",
     "financing_errors",
+    "item_request_extend",
     "lock_application",
     "now_or",
     "open_item_request_sections",

@@ -170,6 +170,8 @@ def _before_approve(app, actor, message, data, now):
 
 
 def _before_reject(app, actor, message, data, now):
+    # A rejection from a Nachforderung closes it: nothing is owed any more.
+    ItemRequest.objects.filter(application=app, resolved_at__isnull=True).update(resolved_at=now)
     app.decided_at = now
     app.decision_reason = message
     return ["decided_at", "decision_reason"], {}

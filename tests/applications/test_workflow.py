@@ -201,6 +201,7 @@ def test_transition_by_id(complete_app, applicant):
         (Status.SUBMITTED, "admin", [Action.START_CHECK]),
         (Status.IN_CHECK, "case_officer", [Action.REQUEST_ITEMS, Action.PASS_CHECK, Action.REJECT]),
         (Status.MISSING_ITEMS, "applicant", [Action.RESUBMIT, Action.WITHDRAW]),
+        (Status.MISSING_ITEMS, "case_officer", [Action.REJECT]),
         (Status.READY_FOR_DECISION, "case_officer", [Action.APPROVE, Action.REJECT]),
         (Status.APPROVED, "case_officer", []),
         (Status.IN_REVIEW, "reviewer", []),

@@ -239,6 +239,11 @@ from .page_rows import PAGE_ROWS  # noqa: E402 - needs Entry and the roles above
 
 MATRIX.update(PAGE_ROWS)
 
+# The due date of a Nachforderung (extend or reject), likewise beside this file.
+from .item_request_rows import ITEM_REQUEST_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(ITEM_REQUEST_ROWS)
+
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})
 
