@@ -90,6 +90,13 @@ MATRIX = {
         outcome(jury=DENIED, case_officer=405, admin=DENIED),
         outcome(jury=DENIED, case_officer=REDIRECT, admin=DENIED),
     ),
+    # the application is in scoring: no open Nachforderung, back to the detail page (the page
+    # itself: tests/security/item_request_rows.py)
+    "reviews:item_request_extend": Row(
+        "app",
+        outcome(jury=DENIED, case_officer=REDIRECT, admin=DENIED),
+        outcome(jury=DENIED, case_officer=REDIRECT, admin=DENIED),
+    ),
     "reviews:assignments": Row("app", MANAGER, MANAGER),
     "reviews:assignment_end": Row("final_assignment", MANAGER, MANAGER),
     "reviews:review_reopen": Row("final_assignment", MANAGER, MANAGER),

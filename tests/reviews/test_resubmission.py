@@ -155,12 +155,12 @@ def test_case_officer_who_asked_is_mailed_with_a_link(
     other_officer = CaseOfficerFactory(email="andere@rpda.example")
     request_items(submitted, case_officer, django_capture_on_commit_callbacks)
     answer(submitted, applicant, django_capture_on_commit_callbacks)
-    officer_mails = [m for m in mailoutbox if "Nachgereichte Angaben" in m.subject]
+    officer_mails = [m for m in mailoutbox if "Antwort auf eine Nachforderung" in m.subject]
     assert len(officer_mails) == 1
     mail = officer_mails[0]
     assert mail.to == [case_officer.email] and other_officer.email not in mail.to
     assert submitted.reference in mail.subject
-    assert MESSAGE in mail.body
+    assert MESSAGE not in mail.body  # the e-mail names the application, the portal shows the text
     assert reverse("reviews:detail", args=[submitted.pk]) + "#nachreichungen" in mail.body
 
 
@@ -172,7 +172,7 @@ def test_every_case_officer_is_mailed_when_the_asker_is_gone(
     case_officer.is_active = False
     case_officer.save(update_fields=["is_active"])
     answer(submitted, applicant, django_capture_on_commit_callbacks)
-    officer_mails = [m for m in mailoutbox if "Nachgereichte Angaben" in m.subject]
+    officer_mails = [m for m in mailoutbox if "Antwort auf eine Nachforderung" in m.subject]
     assert [m.to for m in officer_mails] == [[other_officer.email]]
 
 
