@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # FORM_RENDERER below finds Django's own widget templates here
     "crispy_forms",
     "django_htmx",
     "axes",
@@ -96,6 +97,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's template engine, so that templates/ may override a widget
+# template (templates/admin/widgets/split_datetime.html labels the admin's date and time inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Data ----------------------------------------------------------------------------------------
 DATABASES = {
