@@ -194,7 +194,9 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 here = reverse("applications:cost_plan", args=[pk])
                 if add:
                     messages.success(request, _("Gespeichert. Eine neue Zeile wurde angefügt."))
-                    return redirect(here + "?neue_zeile=1#zeilen")
+                    # No fragment: Chromium ignores autofocus on a URL with one, and the
+                    # focus belongs in the new line's first field (issue 16).
+                    return redirect(here + "?neue_zeile=1")
                 if remove_index is not None:
                     messages.success(
                         request, _("Die Zeile wurde entfernt und der Plan gespeichert.")
@@ -222,6 +224,8 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
         if not initial or request.GET.get("neue_zeile"):
             initial.append({})
         formset = CostLineFormSet(initial=initial, prefix="lines", form_kwargs=form_kwargs)
+        if request.GET.get("neue_zeile") and formset.forms:
+            _focus_first_field(formset.forms[-1])
         financing = FinancingForm(
             initial={
                 "own_funds": application.own_funds,
@@ -245,6 +249,14 @@ def cost_plan(request: HttpRequest, pk: int) -> HttpResponse:
             **summary,
         ),
     )
+
+
+def _focus_first_field(form) -> None:
+    """The line just added gets the focus on its first field (after "Weitere Kostenposition
+    hinzufügen"), so keyboard and screen-reader users continue there, not at the heading."""
+    name = next((n for n, f in form.fields.items() if not f.widget.is_hidden), None)
+    if name:
+        form.fields[name].widget.attrs["autofocus"] = True
 
 
 def _attach_cost_errors(exc: ValidationError, formset, financing) -> None:

@@ -46,3 +46,102 @@
   document.addEventListener("DOMContentLoaded", function () { setUpCounters(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCounters(event.target); });
 })();
+
+// Wide tables (issue 16, WCAG 1.4.10): a table scrolls inside its own box, never the page.
+// When the box is narrower than its table, it becomes a focusable region named after the
+// table's caption (arrow keys scroll it) with a visible hint above; otherwise it is a plain box.
+(function () {
+  "use strict";
+  var hintText = "";
+  var counter = 0;
+  function nameOf(table) {
+    var caption = table.querySelector("caption");
+    if (caption) {
+      if (!caption.id) { caption.id = "wir-table-caption-" + (++counter); }
+      return { labelledby: caption.id };
+    }
+    var heading = null;
+    for (var el = table.parentElement; el && !heading; el = el.parentElement) {
+      for (var prev = el.previousElementSibling; prev && !heading; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) { heading = prev; }
+      }
+    }
+    if (heading) {
+      if (!heading.id) { heading.id = "wir-table-heading-" + (++counter); }
+      return { labelledby: heading.id };
+    }
+    return { label: document.title };
+  }
+  function update(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    var hint = box.previousElementSibling && box.previousElementSibling.hasAttribute("data-table-hint") ? box.previousElementSibling : null;
+    box.classList.toggle("wir-table-wrapper--scrolls", scrolls);
+    if (scrolls) {
+      var name = nameOf(box.querySelector("table"));
+      box.setAttribute("role", "region");
+      box.tabIndex = 0;
+      if (name.labelledby) { box.setAttribute("aria-labelledby", name.labelledby); } else { box.setAttribute("aria-label", name.label); }
+      if (!hint && hintText) {
+        hint = document.createElement("p");
+        hint.className = "wir-table-hint";
+        hint.setAttribute("data-table-hint", "");
+        hint.textContent = hintText;
+        box.parentNode.insertBefore(hint, box);
+      }
+      if (hint) {
+        if (!hint.id) { hint.id = "wir-table-hint-" + (++counter); }
+        hint.hidden = false;
+        box.setAttribute("aria-describedby", hint.id);
+      }
+    } else {
+      box.removeAttribute("role");
+      box.removeAttribute("tabindex");
+      box.removeAttribute("aria-labelledby");
+      box.removeAttribute("aria-label");
+      box.removeAttribute("aria-describedby");
+      if (hint) { hint.hidden = true; }
+    }
+  }
+  var observer = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { update(entry.target); });
+  }) : null;
+  function setUpTables(root) {
+    hintText = document.body.getAttribute("data-table-hint-text") || "";
+    root.querySelectorAll("table").forEach(function (table) {
+      if (table.closest("[data-scroll-region]")) { return; }
+      var box = table.parentElement;
+      if (!box.classList.contains("wir-table-wrapper") || box.children.length !== 1) {
+        box = document.createElement("div");
+        box.className = "wir-table-wrapper";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      box.setAttribute("data-scroll-region", "");
+      update(box);
+      if (observer) { observer.observe(box); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpTables(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { setUpTables(event.target); });
+
+  // Print (issue 16): the full content, not what a closed <details> or a text area's visible
+  // part shows. Opened before printing, put back afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+    document.querySelectorAll("textarea").forEach(function (area) {
+      area.dataset.printHeight = area.style.height;
+      area.style.height = area.scrollHeight + 4 + "px";
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+    document.querySelectorAll("textarea").forEach(function (area) {
+      area.style.height = area.dataset.printHeight || "";
+    });
+  });
+})();

@@ -173,14 +173,14 @@ SKIP_LINKS = re.compile(
 
 def crawl(page, start: str, *, limit: int = 80) -> list[str]:
     """Every page reachable by links from ``start`` (same site, GET), one page per URL
-    pattern (numbers count as the same): the pages of a role."""
+    pattern (numbers and query strings count as the same): the pages of a role."""
     seen_patterns: set[str] = set()
     queue = [start]
     visited: list[str] = []
     origin = page.evaluate("location.origin") if page.url.startswith("http") else None
     while queue and len(visited) < limit:
         url = queue.pop(0)
-        pattern = re.sub(r"\d+", "N", url.split("#")[0])
+        pattern = re.sub(r"\d+", "N", url.split("#")[0].split("?")[0])
         if pattern in seen_patterns or SKIP_LINKS.search(url.split("?")[0]):
             continue
         seen_patterns.add(pattern)
