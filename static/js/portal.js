@@ -28,7 +28,6 @@
     var number = Math.abs(left).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".");
     hint.textContent = template.replace("%(n)s", number);
     hint.classList.toggle("wir-char-count--over", left < 0);
-    if (announce) { hint.setAttribute("aria-live", "polite"); }
   }
   function setUpCounters(root) {
     root.querySelectorAll("[data-char-count]").forEach(function (hint) {
@@ -37,6 +36,9 @@
       hint.dataset.counting = "1";
       var timer = null;
       updateCount(hint, field, false);
+      // A live region from the start (set after the first count, which is not announced):
+      // a region that becomes live only when its text changes is not read out.
+      hint.setAttribute("aria-live", "polite");
       field.addEventListener("input", function () {
         window.clearTimeout(timer);
         timer = window.setTimeout(function () { updateCount(hint, field, true); }, 400);
@@ -143,5 +145,47 @@
     document.querySelectorAll("textarea").forEach(function (area) {
       area.style.height = area.dataset.printHeight || "";
     });
+  });
+})();
+
+// Content that changes without a page load (issue 16): htmx replaces whole elements, and a
+// live region that is replaced is not reliably read out. One polite live region, present from
+// the start, announces the new text of every [data-announce] element after an htmx swap:
+// polling content (a bundle in progress) at most every 10 seconds, a final state at once.
+(function () {
+  "use strict";
+  var region = null;
+  var known = {};
+  var lastAt = 0;
+  function key(el, index) { return el.id || el.getAttribute("data-announce") || String(index); }
+  function text(el) { return (el.textContent || "").replace(/\s+/g, " ").trim(); }
+  function remember() {
+    document.querySelectorAll("[data-announce]").forEach(function (el, index) { known[key(el, index)] = text(el); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    region = document.createElement("div");
+    region.className = "kern-sr-only";
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("data-announcer", "");
+    document.body.appendChild(region);
+    remember();
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!region) { return; }
+    var news = [];
+    var urgent = false;
+    document.querySelectorAll("[data-announce]").forEach(function (el, index) {
+      var k = key(el, index);
+      var now = text(el);
+      if (now && known[k] !== now) {
+        news.push(now);
+        urgent = urgent || el.hasAttribute("data-announce-now");
+      }
+    });
+    var polling = document.querySelector("[hx-trigger^='every']");
+    if (!news.length || (polling && !urgent && Date.now() - lastAt < 10000)) { return; }
+    remember();
+    lastAt = Date.now();
+    region.textContent = news.join(" ");
   });
 })();
