@@ -133,6 +133,19 @@ erzeugt.
   ist; das Transkript steht immer unter dem Video.
 - **Leichte Sprache**: Der Text wurde nicht von einer Prüfgruppe aus Menschen mit
   Lernschwierigkeiten geprüft.
+- **Verwaltungsbereich (Django-Admin)**: Er wurde automatisiert mit axe-core und bei 320 Pixel
+  Breite geprüft, nicht mit einem Screenreader. Der Kalender zum Auswählen eines Datums ist für
+  die Maus gebaut; ein Datum lässt sich aber immer mit der Tastatur eintippen.
+- **Datumsfelder**: Innerhalb eines Datumsfelds (Tag, Monat, Jahr) zeigt der Browser seine
+  eigene Markierung statt des Fokusrahmens des Portals.
+- **Screenreader**: Die Ansagen bei Änderungen ohne Neuladen der Seite (Fortschritt,
+  Zähler) sind nicht mit NVDA, JAWS oder VoiceOver erprobt.
+- **Breite Tabellen**: Ohne JavaScript lassen sie sich waagerecht verschieben, sind aber kein
+  eigener, benannter Bereich für die Tastatur.
+- **Postfach**: Wenn beim Senden einer Nachricht ein Fehler auftritt und JavaScript
+  eingeschaltet ist, springt der Fokus nicht zur Fehlerübersicht.
+- **Druck**: Die Druckansicht ist nur für die Prüfseite des Regierungspräsidiums automatisiert
+  geprüft; sehr lange Wörter können auf schmalen Bildschirmen an ungewohnter Stelle umbrechen.
 
 ## Erstellung dieser Erklärung
 
