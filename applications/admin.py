@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.forms import GermanNumbersAdminMixin
+from questionnaires.services import question_set_copy
 
 from .models import (
     ROUND_RULE_FIELDS,
@@ -50,6 +51,16 @@ class FundingRoundForm(forms.ModelForm):
     confirm_rule_change = forms.BooleanField(
         label=_("Änderung der Regeln trotz offener Antragsentwürfe bestätigen"),
         required=False,
+    )
+
+    copy_questions_from = forms.ModelChoiceField(
+        label=_("Fragenkatalog kopieren aus Förderrunde"),
+        queryset=FundingRound.objects.filter(question_set__isnull=False),
+        required=False,
+        help_text=_(
+            "Legt beim Speichern eine Kopie des Fragenkatalogs dieser Förderrunde an und "
+            "verwendet sie hier; die Kopie können Sie dann unter „Fragenkataloge“ bearbeiten."
+        ),
     )
 
     # Set by FundingRoundAdmin.get_form: drafts of the round whose rules this form may change.
@@ -136,6 +147,7 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (_("Fragen des Antrags"), {"fields": ("question_set", "copy_questions_from")}),
         (_("Entscheidung und Bewertung"), {"fields": ("decision_notes", "score_spread_threshold")}),
         (_("Daten"), {"fields": ("created_at", "updated_at")}),
     )
@@ -203,7 +215,13 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
+        source = form.cleaned_data.get("copy_questions_from")
+        if source is not None:
+            obj.question_set = question_set_copy(source.question_set, title=obj.title)
         super().save_model(request, obj, form, change)
+        if change and ("question_set" in form.changed_data or source is not None):
+            # Drafts answer the round's current questions; submitted ones keep theirs.
+            obj.applications.filter(submitted_at__isnull=True).update(question_set=obj.question_set)
         if change and form.draft_count and form.changed_rules():
             messages.warning(
                 request,

@@ -16,8 +16,9 @@ class ApplicationsConfig(AppConfig):
 
         from municipalities.models import Municipality
         from municipalities.signals import municipality_names_changed
+        from questionnaires.registry import register_attachment_kinds, register_reserved_keys
 
-        from .models import EventAction
+        from .models import Application, AttachmentKind, EventAction, Section
         from .search import on_municipality_names_changed, on_municipality_saved
 
         # The events this app writes: workflow transitions and the other changes.
@@ -29,4 +30,10 @@ class ApplicationsConfig(AppConfig):
         )
         post_save.connect(
             on_municipality_saved, sender=Municipality, dispatch_uid="applications.search.saved"
+        )
+        # Question sets (questionnaires, below this app): the kinds of attachment a question
+        # may ask for, and the keys answers may not take (the application's own names).
+        register_attachment_kinds(AttachmentKind.choices)
+        register_reserved_keys(
+            [f.name for f in Application._meta.get_fields()] + [*Section.values, "eligibility"]
         )

@@ -16,14 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from core.formatting import de_number
 from core.forms import GermanDecimalField, KernFormMixin, TextInputHygieneMixin
 from municipalities.models import Municipality
+from questionnaires.answers import shown_keys
+from questionnaires.forms import QuestionFieldsMixin
+from questionnaires.selectors import SectionQuestions
 
 from .models import SECTION_FIELDS, Application, AttachmentKind, Section
 
-LONG_TEXT = {
-    "summary", "starting_situation", "aims", "social_space", "municipal_identity",
-    "participation", "participation_formats", "outreach", "external_moderation", "milestones",
-    "council_resolution",
-}  # fmt: skip
+LONG_TEXT = {"summary"}
 
 
 def _link_hint(text, url_name: str, link_text):
@@ -41,8 +40,6 @@ HINTS = {
     "iban": _("Die IBAN des Kontos, auf das die Zuwendung überwiesen werden soll."),
     "summary": _("Höchstens eine halbe Seite: Worum geht es, wer ist beteiligt, was entsteht?"),
     "start_date": _("Mit dem Vorhaben darf erst nach dem Zuwendungsbescheid begonnen werden."),
-    "outreach": _("Wie erreichen Sie alle Teile der Bevölkerung, nicht zuletzt Zugewanderte?"),
-    "council_resolution": _("Wann und in welchem Gremium soll die Strategie beschlossen werden?"),
     "decl_anbest_gk": _link_hint(
         _("Allgemeine Nebenbestimmungen für Zuwendungen an Gemeinden und Gemeindeverbände:"),
         "anbest_gk",
@@ -67,17 +64,6 @@ SECTION_LEGENDS = {
     ),
     Section.PROJECT: (
         (_("Vorhaben"), ("title", "summary", "start_date", "end_date")),
-        (
-            _("Inhalt der Strategie"),
-            ("starting_situation", "aims", "social_space", "municipal_identity", "participation"),
-        ),
-        (
-            _("Beteiligung und Umsetzung"),
-            (
-                "participation_formats", "outreach", "external_moderation", "milestones",
-                "council_resolution",
-            ),
-        ),
     ),
     Section.DECLARATIONS: (
         (
@@ -153,6 +139,48 @@ class SectionForm(VersionedForm):
 
     def section_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in SECTION_FIELDS[self.section]}
+
+
+class AnswersForm(QuestionFieldsMixin, VersionedForm):
+    """One section of the round's question set (a step of the form). A question whose
+    condition names a question of an earlier step shows only when that answer meets it; one
+    whose condition names a question of this step shows with a hint saying when to answer it
+    (its answer is dropped on saving when the condition is not met: no script needed)."""
+
+    def __init__(
+        self,
+        *args,
+        part: SectionQuestions,
+        all_questions,
+        answers: dict,
+        attachments_html=None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        here = {q.key for q in part.questions}
+        shown = shown_keys(all_questions, answers)
+        questions = [q for q in part.questions if q.key in shown or q.condition_question in here]
+        self.part = SectionQuestions(part.section, questions)
+        self.attachments_html = attachments_html
+        self.add_questions(questions, {q.key: q.label for q in all_questions})
+        self.prepare_text_fields()
+        self.helper = self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        helper = super().build_helper()
+        helper.optional_marker = False
+        if getattr(self, "part", None) is None:
+            return helper
+        helper.layout = Layout(
+            "version",
+            *self.question_layout([self.part], self.attachments_html, legends=False),
+        )
+        return helper
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_questions()
+        return cleaned
 
 
 class CostLineForm(TextInputHygieneMixin, forms.Form):

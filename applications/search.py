@@ -3,10 +3,11 @@ overview's search reads, through a GIN index, instead of computing ``to_tsvector
 row of the round on every request.
 
 This module is the one place that writes the vector. It holds the application's title and
-reference, the name of the lead municipality and the names of the partners that have not
-declined. Whoever changes that text refreshes the vectors of the applications concerned:
+reference, the name of the lead municipality, the names of the partners that have not
+declined, and the answers to the long text questions of its question set (issue 14).
+Whoever changes that text refreshes the vectors of the applications concerned:
 
-- the services: ``application_create``, ``application_update_section`` (title),
+- the services: ``application_create``, ``application_update_section`` (title, answers),
   ``application_transition`` (the reference at submission), ``partner_add``,
   ``partner_remove`` and ``partner_respond``: each after its write, in its transaction;
 - a municipality renamed: ``applications.apps`` connects ``municipality_names_changed`` (see
@@ -14,9 +15,9 @@ declined. Whoever changes that text refreshes the vectors of the applications co
 - code that writes rows directly (test factories, benchmark seeds) calls
   ``search_vectors_refresh`` itself.
 
-To add text (issue 14: the long answers), add its fields to ``SEARCHED_FIELDS`` (the own
-fields whose save refreshes the vector) and to ``_vector``, and fill existing rows with a data
-migration.
+To add text, add its fields to ``SEARCHED_FIELDS`` (the own fields whose save refreshes the
+vector) and to ``_vector``, and fill existing rows with a data migration (as
+``0019_strategy_question_sets`` did for the answers).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from functools import reduce
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Replace
 
 from applications.models import Application, ApplicationPartner, PartnerStatus
 from municipalities.models import Municipality
+from questionnaires.models import Question, QuestionType
 
 # German stemming for the words (as the search before the stored vector had).
 SEARCH_CONFIG = "german"
@@ -40,7 +42,7 @@ SEARCH_CONFIG = "german"
 # begin a place name ("Weiter", which a search for Weiterstadt starts with).
 LITERAL_CONFIG = "simple"
 # The application's own fields in the vector: saving one of them refreshes it.
-SEARCHED_FIELDS = frozenset({"title", "reference"})
+SEARCHED_FIELDS = frozenset({"title", "reference", "answers", "question_set"})
 
 
 def _vector() -> CombinedExpression:
@@ -62,14 +64,38 @@ def _vector() -> CombinedExpression:
         .values("names")[:1],
         output_field=TextField(),
     )
+    long_answers = _long_answers()
     return SearchVector(
-        "title", "reference", lead_name, partner_names, config=SEARCH_CONFIG
+        "title", "reference", lead_name, partner_names, long_answers, config=SEARCH_CONFIG
     ) + SearchVector(
         "title",
         lead_name,
         partner_names,
         Replace("reference", Value("-"), Value(" ")),
+        long_answers,
         config=LITERAL_CONFIG,
+    )
+
+
+def _long_answers() -> Subquery:
+    """The answers of the application's long text questions (``answers ->> key`` for each
+    long text question of its question set version), in the order of the form."""
+    answer_text = Func(
+        OuterRef("answers"),
+        F("key"),
+        arg_joiner=" ->> ",
+        template="(%(expressions)s)",
+        output_field=TextField(),
+    )
+    return Subquery(
+        Question.objects.filter(
+            question_set=OuterRef("question_set_id"), type=QuestionType.LONG_TEXT
+        )
+        .order_by()
+        .values("question_set")
+        .annotate(text=StringAgg(answer_text, " ", order_by=("section__position", "position")))
+        .values("text")[:1],
+        output_field=TextField(),
     )
 
 

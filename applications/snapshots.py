@@ -14,6 +14,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.formatting import de_amount, de_date
+from questionnaires.answers import display_value, shown_keys
+from questionnaires.models import QuestionType
+from questionnaires.selectors import question_set_questions
 
 from .models import (
     FINANCING_FIELDS,
@@ -55,6 +58,14 @@ def content_snapshot(application: Application) -> dict[str, list[list[str]]]:
         content[str(section)] = [
             [name, _label(name), _display(getattr(application, name))] for name in names
         ]
+    stored = application.answers or {}
+    questions = question_set_questions(application.question_set)
+    shown = shown_keys(questions, stored)
+    content[Section.PROJECT] = content.get(Section.PROJECT, []) + [
+        [q.key, q.label_de, _display(display_value(q, stored.get(q.key)))]
+        for q in questions
+        if q.key in shown and q.type != QuestionType.ATTACHMENT
+    ]
     partners = application.partners.select_related("municipality").order_by("pk")
     content[Section.PARTNERS] = [
         [

@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "<int:pk>/vorhaben/", views.section_edit, {"section": Section.PROJECT}, name=Section.PROJECT
     ),
+    path("<int:pk>/fragen/<slug:key>/", views.question_section_edit, name="questions"),
     path("<int:pk>/kosten/", views.cost_plan, name=Section.COST_PLAN),
     path("<int:pk>/anlagen/", views.attachments, name=Section.ATTACHMENTS),
     path(

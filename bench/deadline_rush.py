@@ -62,8 +62,9 @@ DB = "wir_bench_rush"
 PASSWORD = "Benchmark-Passwort-2019"
 TARGET_P95_VS_IDLE = 5.0
 TARGET_RECEIPTS_SECONDS = 300
-LONG_FIELDS = (
-    "summary", "starting_situation", "aims", "social_space", "municipal_identity",
+# The strategy call's question set (issue 14): the long answers live in Application.answers.
+LONG_ANSWERS = (
+    "starting_situation", "aims", "social_space", "municipal_identity",
     "participation", "participation_formats", "outreach", "external_moderation", "milestones",
     "council_resolution",
 )  # fmt: skip
@@ -109,9 +110,11 @@ def make_round(prefix: str, title: str):
     from django.utils import timezone
 
     from applications.models import CostCategory, FundingRound
+    from questionnaires.definitions import strategy_question_set
 
     now = timezone.now()
     round_ = FundingRound.objects.create(
+        question_set=strategy_question_set(),
         title=title,
         opens_at=now - dt.timedelta(days=60),
         deadline=now + dt.timedelta(hours=3),
@@ -196,7 +199,9 @@ def drafts(round_, categories, municipalities, users, pdf_name: str, pdf: bytes,
                 decl_data_correct=True,
                 decl_anbest_gk=True,
                 decl_data_protection=True,
-                **{f: prose(rng, rng.randint(300, 1500))[:2000] for f in LONG_FIELDS},
+                summary=prose(rng, rng.randint(300, 1500))[:2000],
+                question_set_id=round_.question_set_id,
+                answers={f: prose(rng, rng.randint(300, 1500))[:2000] for f in LONG_ANSWERS},
             )
         )
     Application.objects.bulk_create(apps)

@@ -64,7 +64,8 @@ WORDS = [
     "Maßnahmen", "Ziele", "Zeitplan", "Auftaktveranstaltung", "Zukunftswerkstatt", "Befragung",
     "Dokumentation", "Evaluation", "Öffentlichkeitsarbeit",
 ]  # fmt: skip
-LONG_FIELDS = (
+# The strategy call's question set (issue 14): the long answers live in Application.answers.
+LONG_ANSWERS = (
     "starting_situation", "aims", "social_space", "municipal_identity", "participation",
     "participation_formats", "outreach", "external_moderation", "milestones",
     "council_resolution",
@@ -133,7 +134,10 @@ def seed_round(label: str, size: int, pdfs: list[bytes], rng: random.Random):
     from municipalities.models import Municipality
 
     now = timezone.now()
+    from questionnaires.definitions import strategy_question_set
+
     round_ = FundingRound.objects.create(
+        question_set=strategy_question_set(),
         title=f"Benchmark-Runde {label}",
         opens_at=now - dt.timedelta(days=60),
         deadline=now - dt.timedelta(days=1),
@@ -163,7 +167,7 @@ def seed_round(label: str, size: int, pdfs: list[bytes], rng: random.Random):
             population_date=dt.date(2020, 12, 31),
             postcode="64283",
         )
-        fields = {name: prose(rng, rng.randint(600, 2000)) for name in LONG_FIELDS}
+        answers = {name: prose(rng, rng.randint(600, 2000)) for name in LONG_ANSWERS}
         application = Application.objects.create(
             round=round_,
             lead_municipality=municipality,
@@ -191,7 +195,8 @@ def seed_round(label: str, size: int, pdfs: list[bytes], rng: random.Random):
             decl_data_correct=True,
             decl_anbest_gk=True,
             decl_data_protection=True,
-            **fields,
+            question_set_id=round_.question_set_id,
+            answers=answers,
         )
         for i, amount in enumerate(("12000.00", "5000.00", "3000.00")):
             CostLine.objects.create(

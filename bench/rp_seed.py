@@ -65,7 +65,8 @@ COST_CATEGORIES = (
     "Übersetzung und Dolmetschen",
     "Sachkosten",
 )
-LONG_FIELDS = (
+# The strategy call's question set (issue 14): the long answers live in Application.answers.
+LONG_ANSWERS = (
     "starting_situation", "aims", "social_space", "municipal_identity", "participation",
     "participation_formats", "outreach", "external_moderation", "milestones",
 )  # fmt: skip
@@ -165,6 +166,7 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
         ReferenceCounter,
     )
     from applications.search import search_vectors_refresh
+    from questionnaires.definitions import strategy_question_set
     from reviews.models import Criterion
     from reviews.stats import review_stats_refresh
 
@@ -173,6 +175,7 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
     deadline = now - dt.timedelta(days=60)
     with transaction.atomic():
         round_ = FundingRound.objects.create(
+            question_set=strategy_question_set(),
             title=f"Förderrunde Benchmark N={size}",
             description="Kommunale Vielfalts- und Integrationsstrategien (Benchmark-Daten)",
             opens_at=opens,
@@ -251,7 +254,6 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
                     summary=prose(rng, rng.randint(300, 900))[:2000],
                     start_date=start,
                     end_date=start + dt.timedelta(days=rng.choice((180, 270, 364, 500))),
-                    council_resolution=prose(rng, rng.randint(150, 400))[:2000],
                     own_funds=own,
                     third_party_funds=third,
                     requested_grant=requested,
@@ -259,7 +261,11 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
                     decl_data_correct=True,
                     decl_anbest_gk=True,
                     decl_data_protection=True,
-                    **{name: prose(rng, rng.randint(500, 1800))[:5000] for name in LONG_FIELDS},
+                    question_set_id=round_.question_set_id,
+                    answers={
+                        "council_resolution": prose(rng, rng.randint(150, 400))[:2000],
+                        **{n: prose(rng, rng.randint(500, 1800))[:5000] for n in LONG_ANSWERS},
+                    },
                 )
             )
         Application.objects.bulk_create(apps, batch_size=500)

@@ -23,6 +23,7 @@ from applications.models import (
     RoundParticipation,
 )
 from municipalities.models import Membership, Municipality
+from questionnaires.definitions import strategy_question_set
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -113,6 +114,9 @@ def seed_rounds(now: dt.datetime | None = None) -> list[str]:
         round_, _ = FundingRound.objects.update_or_create(
             reference_prefix=prefix, defaults={"title": title, **values}
         )
+        if round_.question_set_id is None:  # the strategy call's questions (issue 14)
+            round_.question_set = strategy_question_set(title)
+            round_.save(update_fields=["question_set"])
         for position, name in enumerate(COST_CATEGORIES):
             CostCategory.objects.update_or_create(
                 round=round_, name=name, defaults={"position": position}

@@ -1,6 +1,8 @@
 """The ranking as CSV (German Excel dialect: semicolons, decimal commas, UTF-8 with BOM) and
 as XLSX (openpyxl, real numbers with German-looking number formats). Every cell goes through
-``core.spreadsheets`` (no control characters, no formulas from stored text)."""
+``core.spreadsheets`` (no control characters, no formulas from stored text). After the fixed
+columns come the answers, one column per question of the round's question set (issue 14),
+typed: amounts and whole numbers as numbers, dates as dates, yes/no as "ja"/"nein"."""
 
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from applications.models import FundingRound
 from core.spreadsheets import clean_text, csv_row, xlsx_cell, xlsx_row
+from questionnaires.answers import typed_value
+from questionnaires.models import Question, QuestionType
+from questionnaires.selectors import question_set_questions
 
 from .selectors import RankingRow
 
@@ -45,9 +50,27 @@ EURO_FORMAT = '#,##0.00 "€"'
 SCORE_FORMAT = "0.00"
 
 
-def _headers() -> list[str]:
+def _headers(questions: Sequence[Question] = ()) -> list[str]:
     """The column headers in the active language."""
-    return [str(header) for header in HEADERS]
+    return [str(header) for header in HEADERS] + [q.label for q in questions]
+
+
+def export_questions(round_: FundingRound) -> list[Question]:
+    """The questions of the round's (current) question set that have an answer to export."""
+    return [
+        q for q in question_set_questions(round_.question_set) if q.type != QuestionType.ATTACHMENT
+    ]
+
+
+def _answers(row: RankingRow, questions: Sequence[Question]) -> list:
+    stored = row.application.answers or {}
+    values = []
+    for question in questions:
+        value = typed_value(question, stored.get(question.key))
+        if isinstance(value, bool):
+            value = _("ja") if value else _("nein")
+        values.append(value)
+    return values
 
 
 def filename(round_: FundingRound, extension: str) -> str:
@@ -79,9 +102,10 @@ def _values(row: RankingRow) -> list:
 def ranking_csv(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(csv_row(_headers()))
+    questions = export_questions(round_)
+    writer.writerow(csv_row(_headers(questions)))
     for row in rows:
-        writer.writerow(csv_row(_values(row)))
+        writer.writerow(csv_row(_values(row) + _answers(row, questions)))
     writer.writerow([])
     writer.writerow(csv_row([_("Budget der Förderrunde (EUR)"), round_.budget]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -96,6 +120,7 @@ def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
     sheet.append(xlsx_row([_("Budget der Förderrunde"), round_.budget]))
     sheet["B2"].number_format = EURO_FORMAT
     sheet.append([])
+    questions = export_questions(round_)
     sheet.append(xlsx_row(_headers()))
     header_row = sheet.max_row
     for cell in sheet[header_row]:
@@ -120,8 +145,36 @@ def ranking_xlsx(round_: FundingRound, rows: Sequence[RankingRow]) -> bytes:
         sheet.auto_filter.ref = (
             f"A{header_row}:{get_column_letter(len(HEADERS))}{header_row + len(rows)}"
         )
+    if questions:
+        _answers_sheet(workbook, rows, questions)
     workbook.properties.title = clean_text(_("Rangliste %(round)s") % {"round": round_.title})
     workbook.properties.creator = "WIR-Portal, Regierungspräsidium Darmstadt"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _answers_sheet(workbook: Workbook, rows: Sequence[RankingRow], questions) -> None:
+    """The answers, one column per question, one row per application in ranking order."""
+    sheet = workbook.create_sheet(_("Antworten"))
+    fixed = [_("Rang"), _("Aktenzeichen"), _("Antragstellende Kommune")]
+    sheet.append(xlsx_row([*fixed, *(q.label for q in questions)]))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F3F4F7")
+    for row in rows:
+        app = row.application
+        sheet.append(
+            xlsx_row(
+                [row.rank, app.reference, app.lead_municipality.name, *_answers(row, questions)]
+            )
+        )
+        current = sheet.max_row
+        for column, question in enumerate(questions, start=len(fixed) + 1):
+            if question.type == QuestionType.MONEY:
+                sheet.cell(current, column).number_format = EURO_FORMAT
+            elif question.type == QuestionType.DATE:
+                sheet.cell(current, column).number_format = "DD.MM.YYYY"
+    for index, width in enumerate([7, 16, 30, *([40] * len(questions))], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "D2"

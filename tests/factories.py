@@ -37,6 +37,7 @@ from applications.models import (
 from applications.search import search_vectors_refresh
 from applications.workflow import Status
 from municipalities.models import Membership, Municipality, MunicipalityKind
+from questionnaires.definitions import strategy_question_set
 
 
 def _minimal_pdf() -> bytes:
@@ -189,6 +190,7 @@ class FundingRoundFactory(factory.django.DjangoModelFactory):
         lambda: [AttachmentKind.KONZEPT, AttachmentKind.LETTER_OF_INTENT]
     )
     decision_notes = ""
+    question_set = factory.LazyFunction(strategy_question_set)
 
     @factory.post_generation
     def cost_categories(obj, create, extracted, **kwargs):
@@ -206,6 +208,21 @@ class CostCategoryFactory(factory.django.DjangoModelFactory):
     round = factory.SubFactory(FundingRoundFactory, cost_categories=[])
     name = factory.Sequence(lambda n: f"Kostenart {n}")
     position = factory.Sequence(int)
+
+
+# The answers of a complete application to the strategy call's question set.
+STRATEGY_ANSWERS = {
+    "starting_situation": "Ausgangslage",
+    "aims": "Ziele",
+    "social_space": "Sozialräume Nord und Süd",
+    "municipal_identity": "Kommunale Identität",
+    "participation": "Teilhabe",
+    "participation_formats": "Zukunftswerkstätten",
+    "outreach": "Mehrsprachige Einladungen, aufsuchende Beteiligung",
+    "external_moderation": "Externe Prozessmoderation durch ein Fachbüro",
+    "milestones": "Auftakt, Werkstätten, Entwurf, Beschluss",
+    "council_resolution": "Beschluss der Gemeindevertretung im letzten Quartal",
+}
 
 
 def _reference(app) -> str | None:
@@ -232,6 +249,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         lambda o: Decimal("20000.00") if o.status == Status.APPROVED else None
     )
     created_by = None
+    question_set = factory.LazyAttribute(lambda o: o.round.question_set)
 
     class Params:
         complete = factory.Trait(
@@ -250,16 +268,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             summary="Eine Vielfalts- und Integrationsstrategie, gemeinsam erarbeitet.",
             start_date=factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60)),
             end_date=factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=364)),
-            starting_situation="Ausgangslage",
-            aims="Ziele",
-            social_space="Sozialräume Nord und Süd",
-            municipal_identity="Kommunale Identität",
-            participation="Teilhabe",
-            participation_formats="Zukunftswerkstätten",
-            outreach="Mehrsprachige Einladungen, aufsuchende Beteiligung",
-            external_moderation="Externe Prozessmoderation durch ein Fachbüro",
-            milestones="Auftakt, Werkstätten, Entwurf, Beschluss",
-            council_resolution="Beschluss der Gemeindevertretung im letzten Quartal",
+            answers=factory.LazyFunction(lambda: dict(STRATEGY_ANSWERS)),
             own_funds=Decimal("2000.00"),
             third_party_funds=Decimal("0.00"),
             requested_grant=Decimal("18000.00"),

@@ -228,6 +228,23 @@ class Application(models.Model):
         blank=True,
     )
 
+    # The answers to the round's question set (questionnaires), keyed by question key, in the
+    # version of the set they were given under. A JSON column rather than a row per answer:
+    # every reader (form, check page, PDFs, exports, search) wants all answers of an
+    # application at once, which is one column read instead of a join per question; the
+    # keys stay stable across versions of a set; text is stored exactly as typed; and the
+    # one validation (``questionnaires.answers.clean_answer``) runs in the services, whose
+    # writes are the only ones.
+    question_set = models.ForeignKey(
+        "questionnaires.QuestionSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("Fragenkatalog (Fassung)"),
+    )
+    answers = models.JSONField(_("Antworten"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
     # 1. Applicant
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(
@@ -257,20 +274,7 @@ class Application(models.Model):
     summary = _long_text(_("Kurzbeschreibung"), SUMMARY_MAX_LENGTH)
     start_date = models.DateField(_("Geplanter Beginn"), null=True, blank=True)
     end_date = models.DateField(_("Geplantes Ende"), null=True, blank=True)
-    starting_situation = _long_text(_("Ausgangslage"))
-    aims = _long_text(_("Ziele"))
-    social_space = _long_text(_("Sozialraumbezug"))
-    municipal_identity = _long_text(_("Kommunale Identität"))
-    participation = _long_text(_("Gesellschaftliche Teilhabe"))
-    participation_formats = _long_text(_("Beteiligungsformate"))
-    outreach = _long_text(
-        _("Erreichen aller Teile der Bevölkerung, nicht zuletzt der Zugewanderten")
-    )
-    external_moderation = _long_text(_("Externe Prozessmoderation"))
-    milestones = _long_text(_("Meilensteine"))
-    council_resolution = _long_text(
-        _("Geplanter Beschluss der Gemeindevertretung"), SUMMARY_MAX_LENGTH
-    )
+    # The content questions (Ausgangslage, Ziele, …) are the round's question set: ``answers``.
 
     # 3. Financing (cost lines are CostLine rows; totals are computed)
     own_funds = models.DecimalField(

@@ -78,16 +78,6 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
         "summary",
         "start_date",
         "end_date",
-        "starting_situation",
-        "aims",
-        "social_space",
-        "municipal_identity",
-        "participation",
-        "participation_formats",
-        "outreach",
-        "external_moderation",
-        "milestones",
-        "council_resolution",
     ),
     Section.DECLARATIONS: (
         "decl_not_started",
@@ -101,8 +91,9 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 FINANCING_FIELDS = ("own_funds", "third_party_funds", "requested_grant")
 
 
-# The answers of the project section: the short summary is "half a page", the other answers
-# may run to about three pages. Checked by forms and services alike (the form shows a counter).
+# The short summary is "half a page"; long answers of a question set may run to about three
+# pages (questionnaires.models.LONG_TEXT_DEFAULT_LIMIT, the same 8,000). Checked by forms and
+# services alike (the form shows a counter).
 SUMMARY_MAX_LENGTH = 2_000
 
 

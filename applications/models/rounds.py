@@ -127,6 +127,18 @@ class FundingRound(models.Model):
             "dann eine je Partnerkommune."
         ),
     )
+    question_set = models.ForeignKey(
+        "questionnaires.QuestionSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("Fragenkatalog"),
+        help_text=_(
+            "Die Fragen des Antrags, die über die festen Angaben hinausgehen. Ein eingefrorener "
+            "Katalog wird über „Neue Fassung anlegen“ geändert."
+        ),
+    )
     decision_notes = models.TextField(
         _("Weitere Nebenbestimmungen für Zuwendungsbescheide"),
         blank=True,

@@ -15,6 +15,7 @@ Conventions for callers (views, forms, commands):
 
 from applications.workflow import TransitionNotAllowed
 
+from .answers import ANSWERS_SECTION, application_answers_save, apply_answers, question_keys
 from .base import (
     STALE_MESSAGE,
     ApplicationFrozenError,
@@ -106,6 +107,10 @@ __all__ = [
     "require_lead_staff",
     "section_names",
     "section_of",
+    "ANSWERS_SECTION",
+    "application_answers_save",
+    "apply_answers",
+    "question_keys",
     "start_date_errors",
     "submission_day",
     "sync_instance",

@@ -28,6 +28,7 @@ from core.validators import normalize_iban
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
 
+from .answers import ANSWERS_SECTION, apply_answers, question_keys
 from .base import (
     application_field,
     check_version,
@@ -85,6 +86,7 @@ def application_create(
         city=municipality.name if municipality.postcode else "",
         contact_name=user.full_name,
         contact_email=user.email,
+        question_set=round.question_set,
     )
     try:
         with transaction.atomic():
@@ -154,18 +156,21 @@ def application_update_section(
         raise ValueError(
             f"Section {section!r} has its own service (cost_plan_save, partner_add, attachment_add)"
         )
-    unknown = set(data) - set(SECTION_FIELDS[section])
+    app = lock_application(application)
+    # The project section takes the answers to the question set too (answers.py).
+    answer_keys = question_keys(app) if section == ANSWERS_SECTION else set()
+    unknown = set(data) - set(SECTION_FIELDS[section]) - answer_keys
     if unknown:
         raise ValueError(f"Fields not in section {section!r}: {sorted(unknown)}")
-
-    app = lock_application(application)
     require_lead_staff(user, app)
     require_editable(app, section)
     check_version(app, expected_version)
 
-    errors: dict[str, list[str]] = {}
-    changed: list[str] = []
-    for name, raw in data.items():
+    answer_data = {k: v for k, v in data.items() if k in answer_keys}
+    fields = [name for name in data if name not in answer_keys]
+    changed, errors = apply_answers(app, answer_data) if answer_data else ([], {})
+    for name in fields:
+        raw = data[name]
         field = application_field(name)
         try:
             value = field.clean(_normalise(field, raw), app)
@@ -180,8 +185,9 @@ def application_update_section(
             errors.setdefault(key, []).extend(msgs)
     if errors:
         raise ValidationError(errors)
-    touch(app, list(data))
-    if search_vectors_affected(changed):
+    touch(app, [*fields, *(["answers"] if answer_data else [])])
+    changed = [n for n in data if n in changed] + [n for n in changed if n not in data]
+    if search_vectors_affected(changed) or (answer_data and changed):
         search_vectors_refresh([app.pk])
     if app.status != Status.DRAFT and changed:
         record_event(

@@ -21,6 +21,8 @@ from applications.models import (
     Section,
 )
 from core.formatting import de_date
+from questionnaires.answers import missing_answers
+from questionnaires.selectors import question_set_questions
 
 from .base import application_field
 from .costs import cost_plan_errors
@@ -90,6 +92,13 @@ def application_validate_for_submission(
         for text in msgs:
             add(key, text)
 
+    # Answers to the question set (conditions applied: a hidden question is not required).
+    kinds = list(app.attachments.values_list("kind", flat=True))
+    questions = question_set_questions(app.question_set)
+    for key, msgs in missing_answers(questions, app.answers or {}, kinds).items():
+        for text in msgs:
+            add(key, text)
+
     # Declarations.
     for name in SECTION_FIELDS[Section.DECLARATIONS]:
         if not getattr(app, name):
@@ -119,7 +128,6 @@ def application_validate_for_submission(
             add(key, text)
 
     # Attachments.
-    kinds = list(app.attachments.values_list("kind", flat=True))
     for kind in r.required_attachment_kinds:
         if kind == AttachmentKind.LETTER_OF_INTENT:
             if partners and kinds.count(kind) < len(partners):

@@ -26,6 +26,7 @@ from core.formatting import de_amount, de_date
 from core.outbox import outbox_enqueue
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_ids
+from questionnaires.services import question_set_freeze
 
 from .base import lock_application, now_or, record_event, sync_instance, touch
 from .costs import parse_amount
@@ -60,6 +61,7 @@ def _before_submit(app, actor, message, data, now):
     app.submitted_at = now
     app.submission_rules = freeze_figures(r, _taking_part(app))
     content = content_snapshot(app)
+    question_set_freeze(app.question_set, now=now)  # answered under it: it may not change
     # Last: the round's counter row stays locked until the commit (numbers without gaps), so
     # everything slow happens before it; after it only the writes of the step are left.
     app.reference = allocate_reference(r)

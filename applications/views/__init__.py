@@ -8,6 +8,7 @@ from .sections import (  # noqa: F401
     application_detail,
     application_list,
     eligibility,
+    question_section_edit,
     round_detail,
     round_list,
     section_edit,

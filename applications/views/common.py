@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applications import permissions, selectors, services
-from applications.models import Application, Section
-from applications.progress import SECTION_ORDER
+from applications.models import Application
+from applications.progress import application_steps
 from applications.workflow import Status
 from core.storage import private_download
 from municipalities.selectors import member_municipality_ids
@@ -80,19 +80,22 @@ def _section_closed(request, application):
 
 
 def _next_section_url(application: Application, section: str) -> str:
-    order = list(SECTION_ORDER)
-    index = order.index(section)
-    if application.status != Status.DRAFT or index + 1 >= len(order):
+    """``section``: a step id (a Section value or "q-<key>", ``progress.Step``)."""
+    steps = application_steps(application)
+    index = [s.id for s in steps].index(section)
+    if application.status != Status.DRAFT or index + 1 >= len(steps):
         return reverse("applications:check", args=[application.pk])
-    return reverse(f"applications:{order[index + 1]}", args=[application.pk])
+    return steps[index + 1].url
 
 
 def _section_context(application, section, **extra):
+    steps = application_steps(application)
+    index = [s.id for s in steps].index(section)
     return {
         "application": application,
         "section": section,
-        "section_label": Section(section).label,
-        "step_number": list(SECTION_ORDER).index(section) + 1,
-        "step_count": len(SECTION_ORDER),
+        "section_label": steps[index].label,
+        "step_number": index + 1,
+        "step_count": len(steps),
         **extra,
     }

@@ -6,20 +6,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from applications import permissions, selectors, services
 from applications.eligibility import check_eligibility
-from applications.forms import ResubmitForm, SectionForm
+from applications.forms import AnswersForm, ResubmitForm, SectionForm
 from applications.models import SECTION_FIELDS, PartnerStatus
-from applications.progress import COMPLETE, section_states
+from applications.progress import COMPLETE, QUESTION_STEP_PREFIX, section_states
 from applications.workflow import Status
 from municipalities.models import Municipality
 from municipalities.selectors import member_municipality_get, member_municipality_ids
+from questionnaires.forms import initial_answers
+from questionnaires.selectors import question_set_questions, question_set_structure
 
 from .common import (
     _editable_application,
@@ -109,7 +112,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if application.status == Status.MISSING_ITEMS and is_lead:
         requested = services.open_item_request_sections(application)
         context["requested_sections"] = [
-            s for s in section_states(application) if s.section in requested
+            s for s in section_states(application) if s.scope in requested
         ]
         context["resubmit_form"] = ResubmitForm()
     return render(request, "applications/status.html", context)
@@ -154,6 +157,67 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         "applications/section_form.html",
         _section_context(application, section, form=form, stale=stale),
     )
+
+
+def _attachment_question_html(application):
+    """What an attachment question shows on its step: the files of its kind, and where to
+    upload one (the step "Anlagen", where each file is given its kind)."""
+    files = list(application.attachments.all())
+
+    def render(question):
+        names = [a.original_name for a in files if a.kind == question.attachment_kind]
+        return render_to_string(
+            "applications/_question_attachment.html",
+            {"question": question, "names": names, "application": application},
+        )
+
+    return render
+
+
+@login_required
+def question_section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One section of the round's question set (a step of the form)."""
+    application = _editable_application(request, pk, services.ANSWERS_SECTION)
+    parts = {p.key: p for p in question_set_structure(application.question_set)}
+    if key not in parts:
+        raise Http404
+    if not _may_edit(request, application, services.ANSWERS_SECTION):
+        return _section_closed(request, application)
+    part = parts[key]
+    options = {
+        "part": part,
+        "all_questions": question_set_questions(application.question_set),
+        "answers": application.answers or {},
+        "attachments_html": _attachment_question_html(application),
+    }
+    stale = False
+    if request.method == "POST":
+        form = AnswersForm(request.POST, **options)
+        if form.is_valid():
+            try:
+                services.application_answers_save(
+                    application=application,
+                    user=request.user,
+                    section_key=key,
+                    data=form.answers,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.StaleEditError as exc:
+                stale = True
+                form.add_service_errors(exc)
+            except services.ApplicationFrozenError as exc:
+                return _frozen_redirect(request, application, exc)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Ihre Angaben wurden gespeichert."))
+                return redirect(_next_section_url(application, QUESTION_STEP_PREFIX + key))
+    else:
+        initial = initial_answers(part.questions, application.answers or {})
+        form = AnswersForm(initial={**initial, "version": application.version}, **options)
+    context = _section_context(application, QUESTION_STEP_PREFIX + key, form=form, stale=stale)
+    context["intro"] = part.section.intro
+    return render(request, "applications/section_form.html", context)
 
 
 @require_GET

@@ -65,6 +65,8 @@ def content_hash(application: Application) -> str:
         "granted_amount": app.granted_amount,
         "decision_reason": app.decision_reason,
         "fields": {name: getattr(app, name) for names in SECTION_FIELDS.values() for name in names},
+        "question_set": app.question_set_id,
+        "answers": app.answers,
         "financing": {name: getattr(app, name) for name in FINANCING_FIELDS},
         "round": [app.round.title, app.round.financing_type, app.round.reference_prefix],
         "lead": [

@@ -223,6 +223,8 @@ def test_full_life_with_item_request(funding_round, lead, applicant, case_office
         from applications.models import SECTION_FIELDS
 
         data = {f: getattr(twin, f) for f in SECTION_FIELDS[section]}
+        if section == Section.PROJECT:
+            data.update(twin.answers)  # the question set's answers (issue 14)
         app = application_update_section(
             application=app,
             user=applicant,

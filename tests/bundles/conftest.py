@@ -17,6 +17,7 @@ from applications.workflow import Status
 from documents import rendering
 from documents.bundles import jobs, merge, parts
 from tests.factories import (
+    STRATEGY_ANSWERS,
     ApplicationFactory,
     AttachmentFactory,
     CaseOfficerFactory,
@@ -61,7 +62,7 @@ def make_application(round_, number: int, *, status=Status.IN_CHECK, attachment_
         with_attachments=False,
         status=status,
         title=f"Vielfalt gestalten {number}",
-        aims=f"Ziele des Vorhabens Nummer {number}. " * 40,
+        answers={**STRATEGY_ANSWERS, "aims": f"Ziele des Vorhabens Nummer {number}. " * 40},
     )
     if attachment_pages:
         add_attachment(

@@ -32,7 +32,9 @@ def test_hash_follows_what_the_pdf_shows(bundle_round):
     assert _hash(application) == before
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     assert _hash(application) == before  # not shown, no new PDF
-    Application.objects.filter(pk=application.pk).update(aims="Neue Ziele")
+    Application.objects.filter(pk=application.pk).update(
+        answers={**application.answers, "aims": "Neue Ziele"}
+    )
     changed = _hash(application)
     assert changed != before
     application.attachments.update(sha256="0" * 64)

@@ -82,15 +82,23 @@ def test_staff_fill_every_step_submit_and_download_the_receipt(page, demo, tmp_p
     )
     page.get_by_label("Geplanter Beginn").fill("2027-04-01")
     page.get_by_label("Geplantes Ende").fill("2028-03-31")
-    for label in (
-        "Ausgangslage", "Ziele", "Sozialraumbezug", "Kommunale Identität",
-        "Gesellschaftliche Teilhabe", "Beteiligungsformate", "Externe Prozessmoderation",
-        "Meilensteine", "Geplanter Beschluss der Gemeindevertretung",
-    ):  # fmt: skip
-        page.get_by_label(label, exact=True).fill(f"{label}: ausführlich beschrieben.")
-    page.locator("#id_outreach").fill("Mehrsprachige Einladungen, aufsuchende Beteiligung.")
     assert_no_axe_violations(page, "Vorhaben")
     save_and_continue(page)
+    # The round's question set (issue 14): one step per section.
+    for heading, labels in (
+        ("Inhalt der Strategie", ("Ausgangslage", "Ziele", "Sozialraumbezug",
+                                  "Kommunale Identität", "Gesellschaftliche Teilhabe")),
+        ("Beteiligung und Umsetzung", ("Beteiligungsformate", "Externe Prozessmoderation",
+                                       "Meilensteine",
+                                       "Geplanter Beschluss der Gemeindevertretung")),
+    ):  # fmt: skip
+        expect(page.locator("h1")).to_have_text(heading)
+        for label in labels:
+            page.get_by_label(label, exact=True).fill(f"{label}: ausführlich beschrieben.")
+        if heading == "Beteiligung und Umsetzung":
+            page.locator("#id_outreach").fill("Mehrsprachige Einladungen, aufsuchende Beteiligung.")
+        assert_no_axe_violations(page, heading)
+        save_and_continue(page)
 
     # 4 Cost plan: add a line, remove one, never lose input
     expect(page.locator("h1")).to_have_text("Kosten- und Finanzierungsplan")

@@ -244,6 +244,11 @@ from .item_request_rows import ITEM_REQUEST_ROWS  # noqa: E402 - needs Entry and
 
 MATRIX.update(ITEM_REQUEST_ROWS)
 
+# The steps of the round's question set (issue 14), likewise beside this file.
+from .questions_rows import QUESTION_ROWS  # noqa: E402 - needs Entry and the roles above
+
+MATRIX.update(QUESTION_ROWS)
+
 # htmx partials: fragments of a page, so no h1 of their own.
 PARTIALS = frozenset({"documents:documents"})
 

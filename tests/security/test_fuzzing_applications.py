@@ -74,6 +74,26 @@ def test_section_steps(setup, data):
 
 
 @FUZZ
+@given(data=st.dictionaries(
+    st.sampled_from(["starting_situation", "aims", "outreach", "milestones", "version"]),
+    st.one_of(hostile, dates),
+    max_size=5,
+))  # fmt: skip
+def test_question_steps(setup, data):
+    """The steps of the round's question set (issue 14): hostile input is saved as text or
+    refused whole."""
+    client, application = setup
+    for key in ("strategie", "umsetzung"):
+        before = snapshot(application)
+        payload = {"version": application.version, **data}
+        url = reverse("applications:questions", args=[application.pk, key])
+        response = client.post(url, payload)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert snapshot(application) == before  # refused: nothing half saved
+
+
+@FUZZ
 @given(
     amounts=st.lists(numbers, max_size=4),
     years=st.lists(st.one_of(numbers, st.just("2027")), max_size=4),
