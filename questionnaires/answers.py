@@ -63,6 +63,7 @@ def _text(question: Question, value: Any) -> str:
 def _integer(value: Any) -> int:
     if isinstance(value, bool):
         raise ValidationError(_("Bitte geben Sie eine ganze Zahl ein, zum Beispiel 12."))
+    number: Decimal | None
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):
@@ -81,6 +82,7 @@ def _integer(value: Any) -> int:
 
 
 def _money(value: Any) -> str:
+    number: Decimal | None
     if isinstance(value, bool):
         number = None
     elif isinstance(value, Decimal | int):

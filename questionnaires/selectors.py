@@ -35,7 +35,7 @@ def question_set_structure(question_set: QuestionSet | None) -> list[SectionQues
         Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
     )
     structure = [SectionQuestions(s, list(s.questions.all())) for s in sections]
-    question_set._structure = structure
+    question_set._structure = structure  # type: ignore[attr-defined]
     return structure
 
 
