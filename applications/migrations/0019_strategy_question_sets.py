@@ -111,6 +111,8 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
+    """The strategy answers back into their columns; every question set goes (answers to
+    questions of other sets, which the columns cannot hold, are lost on a rollback)."""
     Application = apps.get_model("applications", "Application")
     changed = []
     for application in Application.objects.exclude(answers={}).iterator(chunk_size=500):
