@@ -13,9 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from demo.applications import seed_applications, seed_rounds
+from demo.grants import seed_grants
 from demo.messaging import seed_messages
 from demo.reports import seed_reports
-from demo.grants import seed_grants
 from demo.reviews import seed_criteria
 from municipalities.models import Membership, Municipality
 

@@ -140,7 +140,7 @@ class Question(models.Model):
     label_en = models.CharField(_("Frage (englisch)"), max_length=300, blank=True)
     hint_de = models.TextField(_("Hinweis (deutsch)"), blank=True)
     hint_en = models.TextField(_("Hinweis (englisch)"), blank=True)
-    type = models.CharField(_("Art der Antwort"), max_length=20, choices=QuestionType.choices)
+    type = models.CharField(_("Art der Antwort"), max_length=20, choices=QuestionType)
     required = models.BooleanField(_("Pflichtfrage"), default=True)
     max_length = models.PositiveIntegerField(
         _("Höchstzahl der Zeichen"),
