@@ -15,15 +15,16 @@ from django.utils.translation import ngettext
 from core.forms import GermanNumbersAdminMixin
 from questionnaires.services import question_set_copy
 
+from .admin_calls import CONFIGURATION_INLINES, configuration_formset_initial, rules_locked
 from .models import (
     ROUND_RULE_FIELDS,
     Application,
     ApplicationEvent,
     ApplicationPartner,
     Attachment,
-    AttachmentKind,
     CostCategory,
     CostLine,
+    EligibilityRule,
     FundingRound,
     ItemRequest,
     RoundParticipation,
@@ -40,14 +41,6 @@ class CostCategoryInline(admin.TabularInline):
 
 
 class FundingRoundForm(forms.ModelForm):
-    required_attachment_kinds = forms.MultipleChoiceField(
-        label=_("Pflichtanlagen"),
-        choices=AttachmentKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=FundingRound._meta.get_field("required_attachment_kinds").help_text,
-    )
-
     confirm_rule_change = forms.BooleanField(
         label=_("Änderung der Regeln trotz offener Antragsentwürfe bestätigen"),
         required=False,
@@ -68,13 +61,26 @@ class FundingRoundForm(forms.ModelForm):
 
     class Meta:
         model = FundingRound
-        fields = ["required_attachment_kinds"]  # the admin adds those of its fieldsets
+        fields: list[str] = []  # the admin adds those of its fieldsets
 
     def changed_rules(self) -> list[str]:
-        return [name for name in self.changed_data if name in ROUND_RULE_FIELDS]
+        rules = (*ROUND_RULE_FIELDS, "allowed_municipalities")
+        return [name for name in self.changed_data if name in rules]
 
     def clean(self):
         data = super().clean()
+        if (
+            data.get("eligibility_rule") == EligibilityRule.ALLOWED_LIST
+            and "allowed_municipalities" in self.fields
+            and not data.get("allowed_municipalities")
+        ):
+            self.add_error(
+                "allowed_municipalities",
+                _(
+                    "Bitte wählen Sie die Kommunen aus, die in dieser Förderrunde "
+                    "antragsberechtigt sind."
+                ),
+            )
         changed = self.changed_rules() if self.instance.pk else []
         if changed and self.draft_count and not data.get(CONFIRM_FIELD):
             labels = ", ".join(f"„{self.fields[name].label}“" for name in changed)
@@ -115,7 +121,8 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
     list_filter = ["programme_line", "financing_type", "joint_allowed"]
     search_fields = ["title", "reference_prefix"]
     date_hierarchy = "deadline"
-    inlines = [CostCategoryInline]
+    inlines = [CostCategoryInline, *CONFIGURATION_INLINES]
+    autocomplete_fields = ["allowed_municipalities"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("programme_line", "title", "description", "reference_prefix")}),
@@ -125,6 +132,8 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
             _("Antragsberechtigung"),
             {
                 "fields": (
+                    "eligibility_rule",
+                    "allowed_municipalities",
                     "population_lower",
                     "population_upper",
                     "population_reference_date",
@@ -143,7 +152,6 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
                     "financing_type",
                     "duration_min_months",
                     "duration_max_months",
-                    "required_attachment_kinds",
                 )
             },
         ),
@@ -160,12 +168,14 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
     )
 
     def _locked(self, obj) -> bool:
-        if obj is None:
-            return False
-        cached = getattr(obj, "_rules_locked", None)
-        if cached is None:
-            cached = obj._rules_locked = obj.has_submitted_applications()
-        return cached
+        return rules_locked(obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        initial = configuration_formset_initial(inline, request, obj)
+        if initial is not None:
+            kwargs["initial"] = initial
+        return kwargs
 
     def _drafts(self, obj) -> int:
         if obj is None or self._locked(obj):
@@ -178,7 +188,8 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self._locked(obj):
-            fields += [name for name in ROUND_RULE_FIELDS if name not in fields]
+            locked = [*ROUND_RULE_FIELDS, "allowed_municipalities"]
+            fields += [name for name in locked if name not in fields]
         return fields
 
     def get_fieldsets(self, request, obj=None):

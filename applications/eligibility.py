@@ -1,12 +1,18 @@
 """Who may apply in a round, alone or jointly, explained in plain German with the figures used.
 
-Rules (all figures from the round): population from the register; above the upper bound not
-eligible; between the bounds alone (or as lead of a joint application if the round allows it);
-below the lower bound only jointly with 1 to ``joint_max_partners`` partners; one application
-per municipality per round, counting participation as partner; inactive municipalities cannot
-apply. A partner may be any active Hessian municipality not above the upper bound and not yet
-part of an application in the round (the call leaves open whether a partner may have more than
-the lower bound; it is allowed).
+A round chooses its rule type (``FundingRound.eligibility_rule``): the population band below
+(the strategy call), any Stadt or Gemeinde of the register, a list of selected municipalities,
+or Landkreise and kreisfreie Städte. The last three admit their kind alone or, where the round
+allows joint applications, with partners that the same rule admits. For all of them: one
+application per municipality per round, active Hessian rows of the register only.
+
+Population band (all figures from the round): population from the register; above the upper bound
+not eligible; between the bounds alone (or as lead of a joint application if the round allows it);
+below the lower bound only jointly with 1 to ``joint_max_partners`` partners; one application per
+municipality per round, counting participation as partner; inactive municipalities cannot apply. A
+partner may be any active Hessian municipality not above the upper bound and not yet part of an
+application in the round (the call leaves open whether a partner may have more than the lower bound;
+it is allowed).
 """
 
 from __future__ import annotations
@@ -22,10 +28,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.formatting import de_date, de_number
-from municipalities.models import Municipality, MunicipalityKind
+from municipalities.models import (
+    GEMEINDE_KINDS,
+    KREIS_LEVEL_KINDS,
+    Municipality,
+    MunicipalityKind,
+)
 
 from .models import (
     ROUND_RULE_FIELDS,
+    EligibilityRule,
     FundingRound,
     ParticipationRole,
     PartnerStatus,
@@ -41,6 +53,8 @@ def municipality_label(municipality: Municipality) -> str:
     The register writes a town's title after its name ("Bensheim, Stadt", "Darmstadt,
     Wissenschaftsstadt"); in a sentence the title comes first, and only once."""
     name = municipality.name
+    if municipality.kind == MunicipalityKind.LANDKREIS:
+        return municipality.display_name
     base, unused, title = name.rpartition(", ")
     if base and title.lower().endswith("stadt"):
         return f"{title} {base}"
@@ -169,10 +183,64 @@ def _basic_problems(round_, municipality: Municipality, exclude_application_id) 
             )
             % {"municipality": label}
         )
+    if municipality.kind != MunicipalityKind.GEMEINDEFREI:
+        rule_text = _rule_problem(round_, municipality)
+        if rule_text:
+            problems.append(rule_text)
     taken = _participation_text(round_, municipality, exclude_application_id)
     if taken:
         problems.append(taken)
     return problems
+
+
+RULE_WHO = {
+    EligibilityRule.ANY_MUNICIPALITY: gettext_lazy("jede Stadt und Gemeinde in Hessen"),
+    EligibilityRule.ALLOWED_LIST: gettext_lazy("die für die Förderrunde ausgewählten Kommunen"),
+    EligibilityRule.KREISE: gettext_lazy("Landkreise und kreisfreie Städte"),
+}
+
+
+def _allowed_ids(round_) -> set[int]:
+    cached = getattr(round_, "_allowed_ids", None)
+    if cached is None:
+        cached = round_._allowed_ids = set(
+            round_.allowed_municipalities.values_list("pk", flat=True)
+        )
+    return cached
+
+
+def _rule_problem(round_, municipality: Municipality) -> str | None:
+    """Why the round's rule type does not admit ``municipality`` (as lead or partner)."""
+    rule = round_.eligibility_rule
+    values = {"municipality": municipality_label(municipality), "round": round_.title}
+    if rule == EligibilityRule.KREISE:
+        if municipality.kind not in KREIS_LEVEL_KINDS:
+            return (
+                _(
+                    "%(municipality)s ist weder ein Landkreis noch eine kreisfreie Stadt. In der "
+                    "Förderrunde „%(round)s“ sind nur Landkreise und kreisfreie Städte "
+                    "antragsberechtigt."
+                )
+                % values
+            )
+    elif rule == EligibilityRule.ALLOWED_LIST:
+        if municipality.pk not in _allowed_ids(round_):
+            return (
+                _(
+                    "%(municipality)s gehört nicht zu den Kommunen, die in der Förderrunde "
+                    "„%(round)s“ antragsberechtigt sind."
+                )
+                % values
+            )
+    elif municipality.kind not in GEMEINDE_KINDS:
+        return (
+            _(
+                "%(municipality)s ist keine Stadt oder Gemeinde. In der Förderrunde „%(round)s“ "
+                "sind nur Städte und Gemeinden antragsberechtigt."
+            )
+            % values
+        )
+    return None
 
 
 def _reference_date_note(round_, municipalities: Iterable[Municipality]) -> str | None:
@@ -193,7 +261,8 @@ def check_partner(round_, partner: Municipality, *, lead=None, application=None)
     if lead is not None and partner.pk == lead.pk:
         return [_("Die antragstellende Kommune kann nicht zugleich Partnerkommune sein.")]
     problems.extend(_basic_problems(round_, partner, app_id))
-    if partner.population > round_.population_upper:
+    band = round_.eligibility_rule == EligibilityRule.POPULATION_BAND
+    if band and partner.population > round_.population_upper:
         problems.append(
             _(
                 "%(inhabitants)s Partnerkommunen dürfen höchstens "
@@ -245,7 +314,15 @@ def check_eligibility(
     if problems:
         return result(False, Mode.NOT_ELIGIBLE)
 
-    if pop > r.population_upper:
+    band = r.eligibility_rule == EligibilityRule.POPULATION_BAND
+    below = False
+    if not band:
+        messages.append(
+            _("Sie kann einen Antrag stellen (antragsberechtigt: %(who)s).")
+            % {"who": RULE_WHO[EligibilityRule(r.eligibility_rule)]}
+        )
+        base_mode = Mode.ALONE
+    elif pop > r.population_upper:
         problem(
             _(
                 "%(municipality)s hat %(population)s Einwohnerinnen und Einwohner. "
@@ -259,9 +336,9 @@ def check_eligibility(
             }
         )
         return result(False, Mode.NOT_ELIGIBLE)
-
-    below = pop < r.population_lower
-    if below:
+    else:
+        below = pop < r.population_lower
+    if band and below:
         if not r.joint_allowed:
             problem(
                 _(
@@ -284,7 +361,7 @@ def check_eligibility(
             )
         messages.append(text % {"bounds": bounds})
         base_mode = Mode.JOINT_REQUIRED
-    else:
+    elif band:
         messages.append(
             _("Sie kann allein einen Antrag stellen (antragsberechtigt: %(bounds)s).")
             % {"bounds": bounds}
@@ -301,7 +378,7 @@ def check_eligibility(
     if not r.joint_allowed:
         problem(_("In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen."))
         return result(False, base_mode)
-    if not below and not r.lead_between_bounds_may_be_joint:
+    if band and not below and not r.lead_between_bounds_may_be_joint:
         problem(
             _(
                 "Kommunen mit %(bounds)s stellen in dieser Förderrunde allein einen Antrag; "

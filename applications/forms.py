@@ -8,9 +8,6 @@ from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.models import fields_for_model
-from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import de_number
@@ -20,19 +17,10 @@ from questionnaires.answers import shown_keys
 from questionnaires.forms import QuestionFieldsMixin
 from questionnaires.selectors import SectionQuestions
 
-from .models import SECTION_FIELDS, Application, AttachmentKind, Section
+from .calls import declaration_help
+from .models import SECTION_FIELDS, Application, Section
 
 LONG_TEXT = {"summary"}
-
-
-def _link_hint(text, url_name: str, link_text):
-    """A hint that ends with a link to a page of the portal (built when shown)."""
-    return lazy(
-        lambda: format_html(
-            '{} <a class="kern-link" href="{}">{}</a>', text, reverse(url_name), link_text
-        ),
-        str,
-    )()
 
 
 HINTS = {
@@ -40,16 +28,6 @@ HINTS = {
     "iban": _("Die IBAN des Kontos, auf das die Zuwendung überwiesen werden soll."),
     "summary": _("Höchstens eine halbe Seite: Worum geht es, wer ist beteiligt, was entsteht?"),
     "start_date": _("Mit dem Vorhaben darf erst nach dem Zuwendungsbescheid begonnen werden."),
-    "decl_anbest_gk": _link_hint(
-        _("Allgemeine Nebenbestimmungen für Zuwendungen an Gemeinden und Gemeindeverbände:"),
-        "anbest_gk",
-        _("Das Wichtigste zu den ANBest-GK lesen"),
-    ),
-    "decl_data_protection": _link_hint(
-        _("Wie das Portal Ihre Angaben verarbeitet:"),
-        "datenschutz",
-        _("Datenschutzerklärung lesen"),
-    ),
 }
 
 SECTION_LEGENDS = {
@@ -64,12 +42,6 @@ SECTION_LEGENDS = {
     ),
     Section.PROJECT: (
         (_("Vorhaben"), ("title", "summary", "start_date", "end_date")),
-    ),
-    Section.DECLARATIONS: (
-        (
-            _("Erklärungen der antragstellenden Kommune"),
-            ("decl_not_started", "decl_data_correct", "decl_anbest_gk", "decl_data_protection"),
-        ),
     ),
 }  # fmt: skip
 
@@ -293,7 +265,7 @@ class PartnerAddForm(KernFormMixin, forms.Form):
 
 class AttachmentForm(KernFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        choices=[("", _("Bitte wählen")), *AttachmentKind.choices],
+        choices=[("", _("Bitte wählen"))],
         label=_("Art der Anlage"),
         error_messages={"required": _("Bitte wählen Sie die Art der Anlage.")},
     )
@@ -309,11 +281,42 @@ class AttachmentForm(KernFormMixin, forms.Form):
     submit_label = _("Hochladen")
     submit_name = "upload"
 
-    def __init__(self, *args, max_mb: int = 20, **kwargs):
+    def __init__(self, *args, max_mb: int = 20, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Bitte wählen")), *((k.key, k.label) for k in kinds)]
         self.fields["file"].help_text = self.fields["file"].help_text % {"size": max_mb}
         self.helper.form_enctype = "multipart/form-data"
         self.helper.attrs = {"enctype": "multipart/form-data"}
+
+
+class DeclarationsForm(VersionedForm):
+    """One checkbox per declaration of the round (``RoundDeclaration``), named by its key."""
+
+    def __init__(self, *args, declarations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.declarations = list(declarations)
+        for d in self.declarations:
+            self.fields[f"decl:{d.key}"] = forms.BooleanField(
+                label=d.text, required=False, help_text=declaration_help(d)
+            )
+        self.helper = self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        helper = super().build_helper()
+        helper.optional_marker = False
+        if not getattr(self, "declarations", None):
+            return helper
+        helper.layout = Layout(
+            "version",
+            Fieldset(
+                _("Erklärungen der antragstellenden Kommune"),
+                *(Field(f"decl:{d.key}") for d in self.declarations),
+            ),
+        )
+        return helper
+
+    def confirmed(self) -> set[str]:
+        return {d.key for d in self.declarations if self.cleaned_data.get(f"decl:{d.key}")}
 
 
 class ConfirmForm(KernFormMixin, forms.Form):

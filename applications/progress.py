@@ -14,6 +14,7 @@ from questionnaires.answers import display_value, shown_keys
 from questionnaires.models import QuestionType
 from questionnaires.selectors import question_set_questions, question_set_structure
 
+from .calls import declaration_answers
 from .models import SECTION_FIELDS, SECTION_ORDER, Application, Section
 from .services import ANSWERS_SECTION, application_validate_for_submission, section_of
 
@@ -119,6 +120,8 @@ def _started(application: Application, section: str, counts: dict) -> bool:
         return counts["attachments"] > 0
     if section == Section.PARTNERS:
         return counts["partners"] > 0
+    if section == Section.DECLARATIONS:
+        return bool(application.declarations)
     return False
 
 
@@ -213,4 +216,5 @@ def section_answers(application: Application) -> dict[str, object]:
     for part in parts:
         answers[part.step] = part.rows
     answers["questions"] = parts
+    answers[str(Section.DECLARATIONS)] = declaration_answers(application)
     return answers

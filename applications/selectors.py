@@ -19,6 +19,7 @@ from django.utils import timezone
 from municipalities.models import Municipality, MunicipalityKind
 from municipalities.selectors import member_municipality_ids, municipalities_of
 
+from .calls import eligible_by_rule_q
 from .eligibility import HESSEN_LAND_PREFIX
 from .models import (
     Application,
@@ -26,6 +27,7 @@ from .models import (
     ApplicationPartner,
     Attachment,
     CostLine,
+    EligibilityRule,
     FundingRound,
     ItemRequest,
     PartnerStatus,
@@ -174,14 +176,16 @@ def partner_candidates(
 ) -> QuerySet[Municipality]:
     """The municipalities ``application`` may name as partner, in German alphabetical order:
     the rules of ``eligibility.check_partner`` as one query (active Hessian municipality, not
-    gemeindefrei, not above the round's upper bound, not the lead, not yet taking part in the
-    round, also not as partner of this application). ``search``: part of the name; ``kreis``:
-    only those of that Kreis."""
+    gemeindefrei, admitted by the round's rule type, in the band: not above its upper bound;
+    not the lead, not yet taking part in the round, also not as partner of this application).
+    ``search``: part of the name; ``kreis``: only those of that Kreis."""
     round_ = application.round
     taken = RoundParticipation.objects.filter(round=round_, municipality=OuterRef("pk"))
+    qs = Municipality.objects.active().filter(ags__startswith=HESSEN_LAND_PREFIX)
+    if round_.eligibility_rule == EligibilityRule.POPULATION_BAND:
+        qs = qs.filter(population__lte=round_.population_upper)
     qs = (
-        Municipality.objects.active()
-        .filter(ags__startswith=HESSEN_LAND_PREFIX, population__lte=round_.population_upper)
+        qs.filter(eligible_by_rule_q(round_))
         .exclude(kind=MunicipalityKind.GEMEINDEFREI)
         .exclude(pk=application.lead_municipality_id)
         .exclude(Exists(taken))

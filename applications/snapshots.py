@@ -18,13 +18,13 @@ from questionnaires.answers import display_value, shown_keys
 from questionnaires.models import QuestionType
 from questionnaires.selectors import question_set_questions
 
+from .calls import round_declarations
 from .models import (
     FINANCING_FIELDS,
     SECTION_FIELDS,
     SECTION_ORDER,
     Application,
     ApplicationEvent,
-    AttachmentKind,
     PartnerStatus,
     Section,
 )
@@ -66,6 +66,10 @@ def content_snapshot(application: Application) -> dict[str, list[list[str]]]:
         for q in questions
         if q.key in shown and q.type != QuestionType.ATTACHMENT
     ]
+    content[str(Section.DECLARATIONS)] = [
+        [d.key, d.text, _display(bool((application.declarations or {}).get(d.key)))]
+        for d in round_declarations(application.round)
+    ]
     partners = application.partners.select_related("municipality").order_by("pk")
     content[Section.PARTNERS] = [
         [
@@ -93,7 +97,7 @@ def content_snapshot(application: Application) -> dict[str, list[list[str]]]:
     content[Section.ATTACHMENTS] = [
         [
             f"file:{a.sha256}:{a.original_name}",
-            str(AttachmentKind(a.kind).label) if a.kind in AttachmentKind.values else a.kind,
+            a.get_kind_display(),
             f"{a.original_name} (hochgeladen am {_display(a.uploaded_at)})",
         ]
         for a in attachments

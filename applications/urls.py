@@ -28,12 +28,7 @@ urlpatterns = [
     path("<int:pk>/fragen/<slug:key>/", views.question_section_edit, name="questions"),
     path("<int:pk>/kosten/", views.cost_plan, name=Section.COST_PLAN),
     path("<int:pk>/anlagen/", views.attachments, name=Section.ATTACHMENTS),
-    path(
-        "<int:pk>/erklaerungen/",
-        views.section_edit,
-        {"section": Section.DECLARATIONS},
-        name=Section.DECLARATIONS,
-    ),
+    path("<int:pk>/erklaerungen/", views.declarations, name=Section.DECLARATIONS),
     path("<int:pk>/pruefen/", views.check_and_submit, name="check"),
     path("<int:pk>/eingereicht/", views.submitted, name="submitted"),
     path("<int:pk>/zurueckziehen/", views.withdraw, name="withdraw"),

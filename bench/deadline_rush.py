@@ -92,7 +92,7 @@ def eligible_municipalities(count: int, rng: random.Random) -> list:
             Municipality.objects.filter(
                 is_active=True, population__gte=10_000, population__lte=50_000
             )
-            .exclude(kind="gemeindefrei")
+            .exclude(kind__in=["gemeindefrei", "landkreis"])
             .order_by("ags")
         )
 
@@ -109,6 +109,7 @@ def eligible_municipalities(count: int, rng: random.Random) -> list:
 def make_round(prefix: str, title: str):
     from django.utils import timezone
 
+    from applications.calls import round_add_standard_set
     from applications.models import CostCategory, FundingRound
     from questionnaires.definitions import strategy_question_set
 
@@ -123,8 +124,8 @@ def make_round(prefix: str, title: str):
         budget=Decimal("4000000.00"),
         population_reference_date=dt.date(2020, 12, 31),
         joint_allowed=True,
-        required_attachment_kinds=["konzept"],
     )
+    round_add_standard_set(round_, required_kinds=["konzept"])
     categories = CostCategory.objects.bulk_create(
         CostCategory(round=round_, name=name, position=i)
         for i, name in enumerate(("Externe Prozessmoderation", "Beteiligungsformate", "Sachkosten"))
@@ -161,6 +162,7 @@ def drafts(round_, categories, municipalities, users, pdf_name: str, pdf: bytes,
     """A complete draft per municipality, as the forms would have left it."""
     from django.utils import timezone
 
+    from applications.calls import STANDARD_DECLARATION_KEYS
     from applications.models import (
         Application,
         ApplicationEvent,
@@ -195,10 +197,7 @@ def drafts(round_, categories, municipalities, users, pdf_name: str, pdf: bytes,
                 own_funds=Decimal("2000.00"),
                 third_party_funds=Decimal("0.00"),
                 requested_grant=Decimal("18000.00"),
-                decl_not_started=True,
-                decl_data_correct=True,
-                decl_anbest_gk=True,
-                decl_data_protection=True,
+                declarations=dict.fromkeys(STANDARD_DECLARATION_KEYS, True),
                 summary=prose(rng, rng.randint(300, 1500))[:2000],
                 question_set_id=round_.question_set_id,
                 answers={f: prose(rng, rng.randint(300, 1500))[:2000] for f in LONG_ANSWERS},

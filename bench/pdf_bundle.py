@@ -122,6 +122,7 @@ def seed_round(label: str, size: int, pdfs: list[bytes], rng: random.Random):
     from django.utils import timezone
 
     from accounts.models import Role, User
+    from applications.calls import STANDARD_DECLARATION_KEYS, round_add_standard_set
     from applications.models import (
         Application,
         Attachment,
@@ -147,6 +148,7 @@ def seed_round(label: str, size: int, pdfs: list[bytes], rng: random.Random):
         population_reference_date=dt.date(2020, 12, 31),
         joint_allowed=True,
     )
+    round_add_standard_set(round_, required_kinds=["konzept"])
     categories = [
         CostCategory.objects.create(round=round_, name=name, position=i)
         for i, name in enumerate(
@@ -191,10 +193,7 @@ def seed_round(label: str, size: int, pdfs: list[bytes], rng: random.Random):
             end_date=dt.date(2027, 12, 31),
             own_funds=Decimal("2000.00"),
             requested_grant=Decimal("18000.00"),
-            decl_not_started=True,
-            decl_data_correct=True,
-            decl_anbest_gk=True,
-            decl_data_protection=True,
+            declarations=dict.fromkeys(STANDARD_DECLARATION_KEYS, True),
             question_set_id=round_.question_set_id,
             answers=answers,
         )

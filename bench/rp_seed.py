@@ -98,7 +98,9 @@ def _pools(rng: random.Random | None = None):
     Hessian ones first (shuffled by ``rng``), so a small N consists of Hessian places only."""
     from municipalities.models import Municipality
 
-    active = Municipality.objects.filter(is_active=True).exclude(kind="gemeindefrei")
+    active = Municipality.objects.filter(is_active=True).exclude(
+        kind__in=["gemeindefrei", "landkreis"]
+    )
     medium = list(active.filter(population__gte=10_000, population__lte=50_000).order_by("ags"))
     small = list(active.filter(population__gt=0, population__lt=10_000).order_by("ags"))
 
@@ -157,6 +159,7 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
     from django.db import transaction
     from django.utils import timezone
 
+    from applications.calls import STANDARD_DECLARATION_KEYS, round_add_standard_set
     from applications.eligibility import freeze_figures
     from applications.models import (
         Application,
@@ -185,8 +188,8 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
             budget=Decimal(size * 7_000),  # about 40 % of what is requested
             population_reference_date=dt.date(2020, 12, 31),
             joint_allowed=True,
-            required_attachment_kinds=["konzept", "letter_of_intent"],
         )
+        round_add_standard_set(round_, required_kinds=["konzept", "letter_of_intent"])
         categories = CostCategory.objects.bulk_create(
             CostCategory(round=round_, name=name, position=i)
             for i, name in enumerate(COST_CATEGORIES)
@@ -257,10 +260,7 @@ def seed_round(size: int, officer, password: str, rng: random.Random, pdf: bytes
                     own_funds=own,
                     third_party_funds=third,
                     requested_grant=requested,
-                    decl_not_started=True,
-                    decl_data_correct=True,
-                    decl_anbest_gk=True,
-                    decl_data_protection=True,
+                    declarations=dict.fromkeys(STANDARD_DECLARATION_KEYS, True),
                     question_set_id=round_.question_set_id,
                     answers={
                         "council_resolution": prose(rng, rng.randint(150, 400))[:2000],

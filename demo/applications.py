@@ -14,6 +14,7 @@ from weasyprint import HTML
 
 from accounts.models import Role, User
 from applications import services
+from applications.calls import round_add_standard_set, round_declarations
 from applications.models import (
     AttachmentKind,
     CostCategory,
@@ -77,7 +78,6 @@ def _round_values(deadline: dt.datetime, opens_at: dt.datetime) -> dict:
         "financing_type": FinancingType.FEHLBEDARF,
         "duration_min_months": 1,
         "duration_max_months": 18,
-        "required_attachment_kinds": [AttachmentKind.KONZEPT],
         # The fixed clauses (financing type, ANBest-GK, Verwendungsnachweis) are part of
         # every Zuwendungsbescheid; these are the round's own additions.
         "decision_notes": (
@@ -121,6 +121,8 @@ def seed_rounds(now: dt.datetime | None = None) -> list[str]:
             CostCategory.objects.update_or_create(
                 round=round_, name=name, defaults={"position": position}
             )
+        if not round_.declarations.exists():
+            round_add_standard_set(round_, required_kinds=[AttachmentKind.KONZEPT])
         titles.append(f"{title} (Frist {round_.deadline.astimezone(BERLIN):%d.%m.%Y %H:%M})")
     return titles
 
@@ -223,12 +225,9 @@ def seed_applications(now: dt.datetime | None = None) -> list[str]:
                 application=app, user=user, kind="konzept",
                 uploaded_file=ContentFile(_concept_pdf(title), name="Konzept.pdf"),
             )  # fmt: skip
-            services.application_update_section(
-                application=app, user=user, section="declarations", expected_version=app.version,
-                data=dict.fromkeys(
-                    ("decl_not_started", "decl_data_correct", "decl_anbest_gk",
-                     "decl_data_protection"), True,
-                ),
+            services.application_update_declarations(
+                application=app, user=user, expected_version=app.version,
+                confirmed=[d.key for d in round_declarations(app.round)],
             )  # fmt: skip
             services.application_submit(application=app, user=user)
         done.append(f"{app.reference} {municipality.name}: {title}")

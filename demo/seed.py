@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from demo.applications import seed_applications, seed_rounds
+from demo.calls import seed_calls
 from demo.grants import seed_grants
 from demo.messaging import seed_messages
 from demo.reports import seed_reports
@@ -49,6 +50,11 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "partner@wir-portal.example", "Demo-Partner-2019!", "Paula Partner", Role.MUNICIPAL_STAFF,
         ("06431017",),
+    ),
+    # Landkreis Bergstraße (kind 40 of the register): applies in "WIR-Integrationslotsen 2027".
+    DemoAccount(
+        "landkreis@wir-portal.example", "Demo-Landkreis-2027!", "Lena Landkreis",
+        Role.MUNICIPAL_STAFF, ("06431000",),
     ),
     DemoAccount(
         "sachbearbeitung@wir-portal.example", "Demo-Pruefung-2019!", "Sven Sachbearbeitung",
@@ -131,7 +137,7 @@ def seed_all(*, applications: bool = False) -> dict:
     """Demo accounts, rounds and criteria; with ``applications`` also three submitted
     applications in the open round (scripts/run does that; the tests make their own)."""
     accounts = seed_accounts()
-    rounds = seed_rounds()
+    rounds = seed_rounds() + seed_calls()
     seed_criteria()
     submitted = seed_applications() if applications else []
     return {

@@ -26,7 +26,9 @@ slice  field                            kinds       note
 
 ``parse`` checks the whole file before anyone writes anything and raises ``GV100ADError`` with
 the line number for the first problem. ``municipalities_for_land`` then picks one Land's
-municipalities and joins them with the names of their Kreis and Regierungsbezirk.
+municipalities and joins them with the names of their Kreis and Regierungsbezirk;
+``kreise_for_land`` picks its Landkreise (kind 40), which may apply in a call for Landkreise,
+with the population and area of their municipalities added up (a kind 40 record has neither).
 """
 
 from __future__ import annotations
@@ -68,6 +70,15 @@ TEXT_CODES = {
     "65": MunicipalityKind.GEMEINDEFREI,  # gemeindefreies Gebiet, bewohnt
     "66": MunicipalityKind.GEMEINDEFREI,  # gemeindefreies Gebiet, unbewohnt
     "67": MunicipalityKind.STADT,  # Große Kreisstadt
+}
+
+# Textkennzeichen of a kind 40 record (PDF, sheet 4). A kreisfreie Stadt (41) and a Stadtkreis
+# (42) are also a Gemeinde with a kind 60 record of the same AGS, which the register holds already;
+# the others are kept as applicant organisations of their own (a call for Landkreise).
+KREIS_TEXT_CODES = {
+    "43": MunicipalityKind.LANDKREIS,  # Kreis
+    "44": MunicipalityKind.LANDKREIS,  # Landkreis
+    "45": MunicipalityKind.LANDKREIS,  # Regionalverband
 }
 
 # The file names a Regierungsbezirk "Reg.-Bez. Darmstadt"; the register stores "Darmstadt"
@@ -377,3 +388,50 @@ def municipalities_for_land(records: Iterable[Record], land: str) -> list[Munici
             _("Die Datei enthält keine Gemeinde (Satzart 60) des Landes %(land)s.") % {"land": land}
         )
     return municipalities
+
+
+def kreise_for_land(
+    records: Iterable[Record], municipalities: Iterable[MunicipalityRecord]
+) -> list[MunicipalityRecord]:
+    """The Landkreise (kind 40 records with Textkennzeichen 43, 44 or 45) of the Land of
+    ``municipalities`` (as ``municipalities_for_land`` returned them) as register rows: AGS =
+    Kreis key + "000", population and area the sums of their municipalities. A kreisfreie
+    Stadt is left out: its kind 60 record is in the register already."""
+    municipalities = list(municipalities)
+    if not municipalities:
+        return []
+    land = municipalities[0].ags[:2]
+    regierungsbezirke = {m.ags[:3]: m.regierungsbezirk for m in municipalities}
+    taken = {m.ags: m.line_no for m in municipalities}
+    rows = []
+    for record in records:
+        if record.kind != KIND_KREIS or record.land != land:
+            continue
+        kind = KREIS_TEXT_CODES.get(record.text_code)
+        if kind is None:
+            continue
+        key = record.land + record.regierungsbezirk + record.kreis
+        ags = key + "000"
+        if ags in taken:
+            raise GV100ADError(
+                _("Der AGS %(ags)s kommt doppelt vor (zuerst in Zeile %(first)s).")
+                % {"ags": ags, "first": taken[ags]},
+                line_no=record.line_no,
+            )
+        members = [m for m in municipalities if m.ags.startswith(key)]
+        areas = [m.area_ha for m in members if m.area_ha is not None]
+        rows.append(
+            MunicipalityRecord(
+                line_no=record.line_no,
+                ags=ags,
+                name=record.name,
+                kind=kind.value,
+                kreis=record.name,
+                regierungsbezirk=regierungsbezirke.get(key[:3], ""),
+                population=sum(m.population for m in members),
+                area_ha=sum(areas) if areas else None,
+                postcode="",
+                territory_date=record.territory_date,
+            )
+        )
+    return rows

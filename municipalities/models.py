@@ -11,6 +11,19 @@ class MunicipalityKind(models.TextChoices):
     STADT = "stadt", _("Stadt")
     GEMEINDE = "gemeinde", _("Gemeinde")
     GEMEINDEFREI = "gemeindefrei", _("Gemeindefreies Gebiet")
+    # A Kreis (GV100AD record of kind 40, Textkennzeichen 43 Kreis, 44 Landkreis, 45
+    # Regionalverband) kept as an applicant organisation: AGS = Kreis key + "000".
+    LANDKREIS = "landkreis", _("Landkreis")
+
+
+# The kinds that are a Gemeinde in law (a Stadt is one; a kreisfreie Stadt is both a Gemeinde
+# and, like a Landkreis, at the level of the Kreise).
+GEMEINDE_KINDS = (
+    MunicipalityKind.GEMEINDE,
+    MunicipalityKind.STADT,
+    MunicipalityKind.KREISFREIE_STADT,
+)
+KREIS_LEVEL_KINDS = (MunicipalityKind.LANDKREIS, MunicipalityKind.KREISFREIE_STADT)
 
 
 class SizeBand(models.TextChoices):
@@ -104,7 +117,19 @@ class Municipality(models.Model):
         indexes = [models.Index(fields=["regierungsbezirk", "kreis"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.ags})"
+        return f"{self.display_name} ({self.ags})"
+
+    @property
+    def display_name(self) -> str:
+        """The name as a list shows it: a Landkreis says what it is ("Landkreis Kassel", not to
+        be mistaken for the city), unless its name says so already ("Hochtaunuskreis")."""
+        if self.kind == MunicipalityKind.LANDKREIS and not self.name.lower().endswith("kreis"):
+            return f"Landkreis {self.name}"
+        return self.name
+
+    @property
+    def is_landkreis(self) -> bool:
+        return self.kind == MunicipalityKind.LANDKREIS
 
     @property
     def area_km2(self):

@@ -53,16 +53,18 @@ def municipalities_import(
     dry_run: bool = False,
     population_date: date | None = None,
 ) -> ImportSummary:
-    """Bring the register of ``land`` in line with a parsed GV100AD file.
-
-    Creates new municipalities, updates changed ones (and reactivates those that are back),
-    and marks those missing from the file inactive; it never deletes one, since applications
-    point to them. Everything is checked before the first write and happens in one
-    transaction. With ``dry_run`` it only reports what it would do.
+    """Bring the register of ``land`` in line with a parsed GV100AD file. Landkreise (kind 40) are
+    kept as rows of their own, next to the municipalities, so that a call for Landkreise needs no
+    code. Creates new municipalities, updates changed ones (and reactivates those that are back),
+    and marks those missing from the file inactive; it never deletes one, since applications point
+    to them. Everything is checked before the first write and happens in one transaction. With
+    ``dry_run`` it only reports what it would do.
     """
     if not re.fullmatch(r"[0-9]{2}", land or ""):
         raise ValueError(f"land must be two digits, not {land!r}")
+    records = list(records)
     rows = gv100ad.municipalities_for_land(records, land)
+    rows += gv100ad.kreise_for_land(records, rows)
     territory_date = rows[0].territory_date
     if population_date is None:
         population_date = gv100ad.population_reference_date(territory_date)

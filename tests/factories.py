@@ -18,6 +18,12 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Invitation, JoinRequest, LoginEvent, LoginEventKind, Role, User
+from applications.calls import (
+    STANDARD_DECLARATION_KEYS,
+    round_add_standard_set,
+    round_attachment_kinds,
+    round_declarations,
+)
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -186,11 +192,21 @@ class FundingRoundFactory(factory.django.DjangoModelFactory):
     financing_type = FinancingType.FEHLBEDARF
     duration_min_months = 1
     duration_max_months = 18
-    required_attachment_kinds = factory.LazyFunction(
-        lambda: [AttachmentKind.KONZEPT, AttachmentKind.LETTER_OF_INTENT]
-    )
     decision_notes = ""
     question_set = factory.LazyFunction(strategy_question_set)
+
+    @factory.post_generation
+    def required_attachment_kinds(obj, create, extracted, **kwargs):
+        """The standard declarations and attachment kinds; ``required_attachment_kinds=[...]``
+        names the required kinds (default: Konzept and, per partner, Absichtserklärung)."""
+        if not create:
+            return
+        kinds = (
+            [AttachmentKind.KONZEPT, AttachmentKind.LETTER_OF_INTENT]
+            if extracted is None
+            else extracted
+        )
+        round_add_standard_set(obj, required_kinds=kinds)
 
     @factory.post_generation
     def cost_categories(obj, create, extracted, **kwargs):
@@ -272,10 +288,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             own_funds=Decimal("2000.00"),
             third_party_funds=Decimal("0.00"),
             requested_grant=Decimal("18000.00"),
-            decl_not_started=True,
-            decl_data_correct=True,
-            decl_anbest_gk=True,
-            decl_data_protection=True,
+            declarations=factory.LazyAttribute(
+                lambda o: (
+                    {d.key: True for d in round_declarations(o.round)}
+                    if o.round.pk
+                    else dict.fromkeys(STANDARD_DECLARATION_KEYS, True)
+                )
+            ),
         )
 
     @factory.post_generation
@@ -328,9 +347,9 @@ def _make_attachments(obj, create, extracted, **kwargs):
     partners, see ``ApplicationPartnerFactory(with_letter=True)``)."""
     if not create or extracted is False:
         return
-    for kind in obj.round.required_attachment_kinds:
-        if kind != AttachmentKind.LETTER_OF_INTENT:
-            AttachmentFactory(application=obj, kind=kind)
+    for kind in round_attachment_kinds(obj.round):
+        if kind.required and not kind.per_partner:
+            AttachmentFactory(application=obj, kind=kind.key, kind_label=kind.label)
 
 
 class ApplicationPartnerFactory(factory.django.DjangoModelFactory):
@@ -396,6 +415,9 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
 
     application = factory.SubFactory(ApplicationFactory)
     kind = AttachmentKind.KONZEPT
+    kind_label = factory.LazyAttribute(
+        lambda o: str(AttachmentKind(o.kind).label) if o.kind in AttachmentKind.values else o.kind
+    )
     file = factory.django.FileField(data=MINIMAL_PDF, filename="konzept.pdf")
     original_name = "konzept.pdf"
     content_type = "application/pdf"

@@ -15,6 +15,7 @@ from .application import (  # noqa: F401
     Visibility,
     _long_text,
 )
+from .calls import EligibilityRule, RoundAttachmentKind, RoundDeclaration  # noqa: F401
 from .choices import (  # noqa: F401
     ANSWER_MAX_LENGTH,
     FINANCING_FIELDS,

@@ -287,18 +287,10 @@ class Application(models.Model):
         _("Beantragte Zuwendung (EUR)"), default=ZERO, validators=[MinValueValidator(0)], **MONEY
     )
 
-    # 5. Declarations
-    decl_not_started = models.BooleanField(
-        _("Mit dem Vorhaben wurde noch nicht begonnen."), default=False
-    )
-    decl_data_correct = models.BooleanField(
-        _("Die Angaben sind vollständig und richtig."), default=False
-    )
-    decl_anbest_gk = models.BooleanField(
-        _("Die ANBest-GK sind bekannt und werden anerkannt."), default=False
-    )
-    decl_data_protection = models.BooleanField(
-        _("Die Hinweise zum Datenschutz wurden zur Kenntnis genommen."), default=False
+    # 5. Declarations: the keys of the round's declarations (``RoundDeclaration``) confirmed,
+    # ``{key: true}``.
+    declarations = models.JSONField(
+        _("Bestätigte Erklärungen"), default=dict, blank=True, encoder=DjangoJSONEncoder
     )
 
     # Title, reference and the municipalities' names for the RP overview's search, kept

@@ -58,7 +58,8 @@ SECTION_ORDER = (
 
 
 # The plain fields of each section that ``application_update_section`` writes. The cost plan,
-# partners and attachments have services of their own.
+# partners, attachments and declarations (the round's own, ``applications.calls``) have
+# services of their own.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     Section.APPLICANT: (
         "street",
@@ -78,12 +79,6 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
         "summary",
         "start_date",
         "end_date",
-    ),
-    Section.DECLARATIONS: (
-        "decl_not_started",
-        "decl_data_correct",
-        "decl_anbest_gk",
-        "decl_data_protection",
     ),
 }
 

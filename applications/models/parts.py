@@ -63,7 +63,10 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Antrag")
     )
-    kind = models.CharField(_("Art der Anlage"), max_length=32, choices=AttachmentKind.choices)
+    # The key of one of the round's ``RoundAttachmentKind`` rows, and its label when uploaded
+    # (shown on every page and PDF without a look-up; a file stays what it was uploaded as).
+    kind = models.CharField(_("Art der Anlage"), max_length=32)
+    kind_label = models.CharField(_("Bezeichnung der Art"), max_length=200, blank=True)
     file = models.FileField(_("Datei"), upload_to=attachment_upload_to, max_length=300)
     original_name = models.CharField(_("Dateiname"), max_length=200)
     content_type = models.CharField(_("Dateityp"), max_length=120)
@@ -86,3 +89,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_kind_display(self) -> str:
+        if self.kind_label:
+            return self.kind_label
+        if self.kind in AttachmentKind.values:
+            return str(AttachmentKind(self.kind).label)
+        return self.kind

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,13 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.workflow import Status
 
-from .choices import MONEY, AttachmentKind, FinancingType, ProgrammeLine
+from .calls import EligibilityRule
+from .choices import MONEY, FinancingType, ProgrammeLine
 
 # Funding rounds -------------------------------------------------------------------------------
 # The rules of a round an application is checked and judged by. They are frozen on each
 # application at submission (``Application.submission_rules``) and cannot be changed in the
 # admin once an application of the round was submitted (README, "Rules of a round").
 ROUND_RULE_FIELDS = (
+    "eligibility_rule",
     "population_lower",
     "population_upper",
     "population_reference_date",
@@ -31,7 +32,6 @@ ROUND_RULE_FIELDS = (
     "financing_type",
     "duration_min_months",
     "duration_max_months",
-    "required_attachment_kinds",
 )
 
 
@@ -81,6 +81,22 @@ class FundingRound(models.Model):
     )
     max_grant = models.DecimalField(_("Höchstbetrag der Zuwendung (EUR)"), **MONEY)
     budget = models.DecimalField(_("Mittel der Förderrunde insgesamt (EUR)"), **MONEY)
+    eligibility_rule = models.CharField(
+        _("Wer ist antragsberechtigt?"),
+        max_length=32,
+        choices=EligibilityRule.choices,
+        default=EligibilityRule.POPULATION_BAND,
+        help_text=_(
+            "Die Einwohnergrenzen gelten nur für die Regel nach Einwohnerzahl; die Liste der "
+            "ausgewählten Kommunen nur für die Regel „Nur die ausgewählten Kommunen“."
+        ),
+    )
+    allowed_municipalities = models.ManyToManyField(
+        "municipalities.Municipality",
+        verbose_name=_("Ausgewählte Kommunen"),
+        blank=True,
+        related_name="+",
+    )
     population_lower = models.PositiveIntegerField(
         _("Untere Einwohnergrenze"),
         default=10_000,
@@ -117,16 +133,6 @@ class FundingRound(models.Model):
     )
     duration_min_months = models.PositiveSmallIntegerField(_("Mindestlaufzeit (Monate)"), default=1)
     duration_max_months = models.PositiveSmallIntegerField(_("Höchstlaufzeit (Monate)"), default=18)
-    required_attachment_kinds = ArrayField(
-        models.CharField(max_length=32, choices=AttachmentKind.choices),
-        verbose_name=_("Pflichtanlagen"),
-        default=list,
-        blank=True,
-        help_text=_(
-            "Eine Absichtserklärung (Partnerkommune) wird nur bei gemeinsamen Anträgen verlangt, "
-            "dann eine je Partnerkommune."
-        ),
-    )
     question_set = models.ForeignKey(
         "questionnaires.QuestionSet",
         on_delete=models.PROTECT,

@@ -39,6 +39,7 @@ from .dates import (
     start_date_errors,
     submission_day,
 )
+from .declarations import application_update_declarations
 from .drafts import application_create, application_update_section
 from .files import attachment_add, attachment_remove
 from .item_requests import item_request_extend
@@ -80,6 +81,7 @@ __all__ = [
     "application_resubmit",
     "application_submit",
     "application_transition",
+    "application_update_declarations",
     "application_update_section",
     "application_validate_for_submission",
     "application_withdraw",

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Attachment, AttachmentKind, EventAction, Section
+from applications.calls import round_attachment_kinds
+from applications.models import Application, Attachment, EventAction, Section
 from core.validators import validate_upload
 
 from .base import (
@@ -24,11 +25,13 @@ from .base import (
 @transaction.atomic
 def attachment_add(*, application: Application, user, kind: str, uploaded_file) -> Attachment:
     """Store an uploaded file, recognised by its content (PDF, DOCX, XLSX, ODT, ODS, JPEG,
-    PNG), at most ``settings.WIR_UPLOAD_MAX_BYTES``."""
+    PNG), at most ``settings.WIR_UPLOAD_MAX_BYTES``. ``kind``: the key of one of the round's
+    attachment kinds (``RoundAttachmentKind``)."""
     app = lock_application(application)
     require_lead_staff(user, app)
     require_editable(app, Section.ATTACHMENTS)
-    if kind not in AttachmentKind.values:
+    kinds = {k.key: k for k in round_attachment_kinds(app.round)}
+    if kind not in kinds:
         raise ValidationError({"kind": [_("Bitte wählen Sie die Art der Anlage.")]})
     try:
         checked = validate_upload(uploaded_file)
@@ -38,6 +41,7 @@ def attachment_add(*, application: Application, user, kind: str, uploaded_file) 
     attachment = Attachment(
         application=app,
         kind=kind,
+        kind_label=kinds[kind].label,
         original_name=checked.original_name,
         content_type=checked.content_type,
         size=checked.size,

@@ -12,6 +12,7 @@ from applications.eligibility import check_partner, municipality_label
 from applications.models import (
     Application,
     ApplicationPartner,
+    EligibilityRule,
     EventAction,
     ParticipationRole,
     PartnerStatus,
@@ -41,7 +42,8 @@ def _joint_problems(app: Application, *, adding: int = 1) -> list[str]:
     lead = app.lead_municipality
     if not r.joint_allowed:
         return [_("In dieser Förderrunde sind gemeinsame Anträge nicht vorgesehen.")]
-    if lead.population >= r.population_lower and not r.lead_between_bounds_may_be_joint:
+    band = r.eligibility_rule == EligibilityRule.POPULATION_BAND
+    if band and lead.population >= r.population_lower and not r.lead_between_bounds_may_be_joint:
         return [
             _(
                 "%(municipality)s kann in dieser Förderrunde allein einen Antrag stellen; "

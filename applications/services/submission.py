@@ -9,12 +9,12 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.calls import attachment_errors, declaration_errors
 from applications.eligibility import application_eligibility, frozen_round, municipality_label
 from applications.models import (
     FINANCING_FIELDS,
     SECTION_FIELDS,
     Application,
-    AttachmentKind,
     FundingRound,
     PartnerStatus,
     ReferenceCounter,
@@ -50,19 +50,20 @@ def section_of(key: str) -> str:
     """The Section value an error key of ``application_validate_for_submission`` belongs to."""
     if key.startswith("lines."):
         return Section.COST_PLAN
+    if key.startswith("decl:"):
+        return Section.DECLARATIONS
     return KEY_SECTIONS.get(key, key)
 
 
 def application_validate_for_submission(
     application: Application, *, now: dt.datetime | None = None
 ) -> dict[str, list[str]]:
-    """Everything that must hold before (re)submission, as ``{key: [German messages]}``.
-
-    Keys are model field names (``title``, ``iban``, ``decl_anbest_gk`` …), ``lines.<i>.<field>``
-    for cost lines, or section names (``partners``, ``cost_plan``, ``attachments``) and
-    ``eligibility``; ``section_of(key)`` maps a key to its section. Empty dict: complete.
-    ``now``: the moment of submission (default: now); the planned start must not lie before
-    its day (``submission_day``)."""
+    """Everything that must hold before (re)submission, as ``{key: [German messages]}``.  Keys are
+    model field names (``title``, ``iban`` …), ``decl:<key>`` for the round's declarations,
+    ``lines.<i>.<field>`` for cost lines, or section names (``partners``, ``cost_plan``,
+    ``attachments``) and ``eligibility``; ``section_of(key)`` maps a key to its section. Empty dict:
+    complete. ``now``: the moment of submission (default: now); the planned start must not lie
+    before its day (``submission_day``)."""
     app = application
     r = frozen_round(app)  # after a submission: the rules it was submitted under
     errors: dict[str, list[str]] = {}
@@ -99,11 +100,10 @@ def application_validate_for_submission(
         for text in msgs:
             add(key, text)
 
-    # Declarations.
-    for name in SECTION_FIELDS[Section.DECLARATIONS]:
-        if not getattr(app, name):
-            label = application_field(name).verbose_name
-            add(name, _("Bitte bestätigen Sie: %(label)s") % {"label": label})
+    # Declarations (the round's own).
+    for key, msgs in declaration_errors(app).items():
+        for text in msgs:
+            add(key, text)
 
     # Partners and eligibility.
     partners = list(
@@ -127,24 +127,9 @@ def application_validate_for_submission(
         for text in msgs:
             add(key, text)
 
-    # Attachments.
-    for kind in r.required_attachment_kinds:
-        if kind == AttachmentKind.LETTER_OF_INTENT:
-            if partners and kinds.count(kind) < len(partners):
-                add(
-                    Section.ATTACHMENTS,
-                    _(
-                        "Bitte laden Sie für jede Partnerkommune eine Absichtserklärung hoch "
-                        "(%(required)s erforderlich, %(present)s vorhanden)."
-                    )
-                    % {"required": len(partners), "present": kinds.count(kind)},
-                )
-        elif kind not in kinds:
-            add(
-                Section.ATTACHMENTS,
-                _("Bitte laden Sie die Anlage „%(kind)s“ hoch.")
-                % {"kind": AttachmentKind(kind).label},
-            )
+    # Attachments (the round's required kinds).
+    for text in attachment_errors(app.round, kinds, len(partners)):
+        add(Section.ATTACHMENTS, text)
     return errors
 
 

@@ -3,6 +3,7 @@ partner confirmation, downloads. Views parse input and call services; no rules l
 One module per step; ``urls.py`` addresses them through this package."""
 
 from .costs import cost_plan  # noqa: F401
+from .declarations import declarations  # noqa: F401
 from .joint import partner_respond, partners  # noqa: F401
 from .sections import (  # noqa: F401
     application_detail,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from applications import permissions, selectors, services
+from applications.calls import round_attachment_kinds
 from applications.forms import AttachmentForm
-from applications.models import AttachmentKind, Section
+from applications.models import Section
 from municipalities.selectors import member_municipality_ids
 
 from .common import (
@@ -33,7 +34,8 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     section = Section.ATTACHMENTS
     application = _editable_application(request, pk, section)
     max_mb = settings.WIR_UPLOAD_MAX_BYTES // (1024 * 1024)
-    form = AttachmentForm(max_mb=max_mb)
+    kinds = round_attachment_kinds(application.round)
+    form = AttachmentForm(max_mb=max_mb, kinds=kinds)
     if request.method == "POST":
         if not _may_edit(request, application, section):
             return _section_closed(request, application)
@@ -41,7 +43,7 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
             raw = request.POST["remove_attachment"]
             item = selectors.attachment_get(application=application, pk=raw)
             return redirect("applications:attachment_remove", pk, item.pk)
-        form = AttachmentForm(request.POST, request.FILES, max_mb=max_mb)
+        form = AttachmentForm(request.POST, request.FILES, max_mb=max_mb, kinds=kinds)
         if form.is_valid():
             try:
                 services.attachment_add(
@@ -60,10 +62,18 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Die Datei wurde hochgeladen."))
                 return redirect("applications:attachments", pk)
+    per_partner = _("je Partnerkommune, nur bei gemeinsamen Anträgen")
     required = [
-        (kind, label)
-        for kind, label in AttachmentKind.choices
-        if kind in (application.round.required_attachment_kinds or [])
+        (
+            kind.key,
+            " – ".join(
+                part
+                for part in (kind.label, per_partner if kind.per_partner else "", kind.hint)
+                if part
+            ),
+        )
+        for kind in kinds
+        if kind.required
     ]
     return render(
         request,

@@ -37,6 +37,19 @@ def _request(method, path, user, data=None):
     return request
 
 
+def _inline(prefix, rows, initial=0):
+    """The POST data of an inline formset: management form and rows."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
 @pytest.fixture
 def superuser():
     return AdminFactory(is_superuser=True, is_staff=True)
@@ -47,7 +60,9 @@ def test_round_add_form_with_cost_categories(superuser):
     response = model_admin.add_view(_request("get", "/admin/x/", superuser))
     response.render()
     html = response.content.decode()
-    assert 'type="checkbox" name="required_attachment_kinds" value="konzept"' in html
+    # a new round starts with the standard declarations and attachment kinds, prefilled
+    assert "Die ANBest-GK sind bekannt und werden anerkannt." in html
+    assert 'name="attachment_kinds-0-label"' in html and "Konzept" in html
     data = {
         "programme_line": "KIV",
         "title": "KIV 2019",
@@ -67,7 +82,7 @@ def test_round_add_form_with_cost_categories(superuser):
         "financing_type": "fehlbedarf",
         "duration_min_months": "1",
         "duration_max_months": "18",
-        "required_attachment_kinds": ["konzept", "cost_plan"],
+        "eligibility_rule": "population_band",
         "decision_notes": "",
         "score_spread_threshold": "2.0",
         "cost_categories-TOTAL_FORMS": "2",
@@ -81,11 +96,32 @@ def test_round_add_form_with_cost_categories(superuser):
         # the criteria inline (reviews/admin.py), left empty here
         "criteria-TOTAL_FORMS": "0",
         "criteria-INITIAL_FORMS": "0",
-    }
+        **_inline(
+            "declarations",
+            [{"position": "1", "text": "Mit dem Vorhaben wurde noch nicht begonnen.",
+              "required": "on"}],
+        ),
+        **_inline(
+            "attachment_kinds",
+            [{"position": "1", "label": "Konzept", "required": "on"},
+             {"position": "2", "label": "Kosten- und Finanzierungsplan (Anlage)",
+              "required": "on"},
+             {"position": "3", "label": "Sonstiges"}],
+        ),
+    }  # fmt: skip
     response = model_admin.add_view(_request("post", "/admin/x/", superuser, data))
     assert response.status_code == 302, getattr(response, "context_data", {}).get("errors")
     round_ = FundingRound.objects.get(reference_prefix="KIV-2019")
-    assert round_.required_attachment_kinds == ["konzept", "cost_plan"]
+    kinds = round_.attachment_kinds.order_by("position")
+    assert [(k.key, k.required) for k in kinds] == [
+        ("konzept", True),
+        ("kosten-und-finanzierungsplan", True),
+        ("sonstiges", False),
+    ]
+    assert list(round_.declarations.values_list("text", "required")) == [
+        ("Mit dem Vorhaben wurde noch nicht begonnen.", True)
+    ]
+    assert round_.eligibility_rule == "population_band"
     assert list(round_.cost_categories.values_list("name", flat=True)) == [
         "Externe Prozessmoderation",
         "Sachkosten",
@@ -163,7 +199,7 @@ def _round_post_data(round_, **changes):
         "financing_type": round_.financing_type,
         "duration_min_months": str(round_.duration_min_months),
         "duration_max_months": str(round_.duration_max_months),
-        "required_attachment_kinds": list(round_.required_attachment_kinds),
+        "eligibility_rule": round_.eligibility_rule,
         "decision_notes": round_.decision_notes,
         "score_spread_threshold": str(round_.score_spread_threshold),
         "cost_categories-TOTAL_FORMS": str(len(categories)),
@@ -181,6 +217,20 @@ def _round_post_data(round_, **changes):
         data[f"cost_categories-{i}-round"] = str(round_.pk)
         data[f"cost_categories-{i}-position"] = str(category.position)
         data[f"cost_categories-{i}-name"] = category.name
+    for prefix, rows, fields in (
+        ("declarations", round_.declarations.all(), ("position", "text", "hint", "required")),
+        ("attachment_kinds", round_.attachment_kinds.all(), ("position", "label", "required")),
+    ):
+        data.update(
+            _inline(
+                prefix,
+                [{"id": str(r.pk), "round": str(r.pk and round_.pk),
+                  **{f: ("on" if getattr(r, f) is True else getattr(r, f)) for f in fields
+                     if getattr(r, f) is not False}}
+                 for r in rows],
+                initial=len(rows),
+            )
+        )  # fmt: skip
     data.update(changes)
     return data
 

@@ -721,14 +721,14 @@ def test_attachments_frozen_after_submission(complete_app, applicant):
 # Validation for submission ----------------------------------------------------------------------
 def test_empty_draft_lists_everything_missing(draft):
     errors = application_validate_for_submission(draft)
-    for key in ("title", "iban", "signatory_name", "start_date", "outreach", "decl_anbest_gk"):
+    for key in ("title", "iban", "signatory_name", "start_date", "outreach", "decl:decl_anbest_gk"):
         assert key in errors, key
     assert errors["title"] == ["Bitte füllen Sie „Titel des Vorhabens“ aus."]
     assert errors["attachments"] == ["Bitte laden Sie die Anlage „Konzept“ hoch."]
     assert "cost_plan" in errors
     assert section_of("iban") == Section.APPLICANT
     assert section_of("lines.3.amount") == Section.COST_PLAN
-    assert section_of("decl_anbest_gk") == Section.DECLARATIONS
+    assert section_of("decl:decl_anbest_gk") == Section.DECLARATIONS
     assert section_of("own_funds") == Section.COST_PLAN
 
 
@@ -826,11 +826,11 @@ def test_deadline_checked_on_server(complete_app, applicant, offset, ok):
 def test_incomplete_submission_refused_without_consuming_a_number(
     complete_app, applicant, funding_round
 ):
-    complete_app.decl_anbest_gk = False
+    complete_app.declarations.pop("decl_anbest_gk")
     complete_app.save()
     with pytest.raises(ValidationError) as exc:
         application_submit(application=complete_app, user=applicant)
-    assert "decl_anbest_gk" in exc.value.message_dict
+    assert "decl:decl_anbest_gk" in exc.value.message_dict
     complete_app.refresh_from_db()
     assert complete_app.status == Status.DRAFT
     other = ApplicationFactory(round=funding_round, complete=True)

@@ -19,6 +19,7 @@ from applications.services import (
     application_resubmit,
     application_submit,
     application_transition,
+    application_update_declarations,
     application_update_section,
     application_withdraw,
 )
@@ -219,7 +220,7 @@ def test_full_life_with_item_request(funding_round, lead, applicant, case_office
     app = application_create(round=funding_round, municipality=lead, user=applicant)
     # Fill in the draft from a complete twin (the section services are tested elsewhere).
     twin = ApplicationFactory.build(complete=True)
-    for section in (Section.APPLICANT, Section.PROJECT, Section.DECLARATIONS):
+    for section in (Section.APPLICANT, Section.PROJECT):
         from applications.models import SECTION_FIELDS
 
         data = {f: getattr(twin, f) for f in SECTION_FIELDS[section]}
@@ -232,6 +233,12 @@ def test_full_life_with_item_request(funding_round, lead, applicant, case_office
             data=data,
             expected_version=app.version,
         )
+    app = application_update_declarations(
+        application=app,
+        user=applicant,
+        confirmed=twin.declarations,
+        expected_version=app.version,
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from applications.services import attachment_add, cost_plan_save

@@ -26,14 +26,39 @@ def snapshot() -> list[dict]:
 
 @pytest.mark.django_db
 class TestRealFile:
-    def test_imports_the_426_hessian_records_of_kind_60(self, gv100ad_path):
+    def test_imports_the_426_hessian_records_of_kind_60_and_21_landkreise(self, gv100ad_path):
         out = run_import(gv100ad_path, "--land", "06")
 
-        assert Municipality.objects.count() == 426
+        assert Municipality.objects.exclude(kind=MunicipalityKind.LANDKREIS).count() == 426
+        assert Municipality.objects.filter(kind=MunicipalityKind.LANDKREIS).count() == 21
         assert not Municipality.objects.exclude(ags__startswith="06").exists()
-        assert "Ergebnis: 426 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
+        assert "Ergebnis: 447 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
         assert "Gebietsstand 30.11.2021" in out
         assert "Einwohnerzahlen zum 31.12.2020" in out
+
+    def test_landkreise_from_the_kind_40_records(self, imported, gv100ad_lines):
+        """A Landkreis (kind 40, Textkennzeichen 44) is an applicant organisation of its own:
+        AGS = Kreis key + 000, inhabitants and area those of its municipalities added up."""
+        bergstrasse = imported.get(ags="06431000")
+        members = [ln for ln in gv100ad_lines if ln[:2] == "60" and ln[10:15] == "06431"]
+        assert bergstrasse.kind == MunicipalityKind.LANDKREIS
+        assert bergstrasse.name == "Bergstraße"
+        assert bergstrasse.display_name == "Landkreis Bergstraße"
+        assert str(bergstrasse) == "Landkreis Bergstraße (06431000)"
+        assert bergstrasse.kreis == "Bergstraße"
+        assert bergstrasse.regierungsbezirk == "Darmstadt"
+        assert bergstrasse.population == sum(int(ln[139:150]) for ln in members)
+        assert bergstrasse.population > 250_000
+        assert bergstrasse.population_date == date(2020, 12, 31)
+        hochtaunus = imported.get(ags="06434000")
+        assert hochtaunus.display_name == "Hochtaunuskreis"
+        # Landkreis Kassel and the kreisfreie documenta-Stadt Kassel are two rows
+        assert imported.get(ags="06633000").display_name == "Landkreis Kassel"
+        assert imported.get(ags="06611000").kind == MunicipalityKind.KREISFREIE_STADT
+        # a kreisfreie Stadt is not imported twice (its kind 40 record has Textkennzeichen 41)
+        assert imported.filter(kind=MunicipalityKind.KREISFREIE_STADT).count() == 5
+        # the register's Kreis filter finds the Landkreis with its municipalities
+        assert imported.in_kreis("06431").filter(kind=MunicipalityKind.LANDKREIS).count() == 1
 
     def test_darmstadt(self, imported):
         darmstadt = Municipality.objects.get(ags=DARMSTADT)
@@ -57,6 +82,7 @@ class TestRealFile:
             MunicipalityKind.STADT: 186,
             MunicipalityKind.GEMEINDE: 231,
             MunicipalityKind.GEMEINDEFREI: 4,
+            MunicipalityKind.LANDKREIS: 21,
         }
         assert set(imported.values_list("regierungsbezirk", flat=True)) == {
             "Darmstadt",
@@ -70,7 +96,8 @@ class TestRealFile:
     def test_size_bands_among_inhabited_municipalities(self, imported):
         # Counted once from the file by an independent script (slices [139:150] of the kind 60
         # records with Land 06): 4 uninhabited gemeindefreie Gebiete, then 252 / 158 / 12.
-        counts = {band: imported.in_size_band(band).count() for band in SizeBand.values}
+        municipalities = imported.exclude(kind=MunicipalityKind.LANDKREIS)
+        counts = {band: municipalities.in_size_band(band).count() for band in SizeBand.values}
         assert counts == {
             SizeBand.UNINHABITED: 4,
             SizeBand.BELOW_10K: 252,
@@ -84,7 +111,7 @@ class TestRealFile:
 
         out = run_import(gv100ad_path)
 
-        assert "Ergebnis: 0 neu angelegt, 0 aktualisiert, 0 deaktiviert, 426 unverändert." in out
+        assert "Ergebnis: 0 neu angelegt, 0 aktualisiert, 0 deaktiviert, 447 unverändert." in out
         assert "Keine Änderungen" in out
         assert snapshot() == before
 
@@ -107,7 +134,8 @@ class TestRealFile:
         darmstadt = Municipality.objects.get(ags=DARMSTADT)
         assert darmstadt.name == "Darmstadt, Wissenschaftsstadt (neu)"
         assert darmstadt.population == 160_000
-        assert "Ergebnis: 0 neu angelegt, 1 aktualisiert, 0 deaktiviert, 425 unverändert." in out
+        # Darmstadt is kreisfrei: no Landkreis adds its inhabitants
+        assert "Ergebnis: 0 neu angelegt, 1 aktualisiert, 0 deaktiviert, 446 unverändert." in out
         assert f"geändert: {DARMSTADT} (Name, Einwohnerzahl)" in out
         assert list(other.values()) == others_before
 
@@ -122,27 +150,28 @@ class TestRealFile:
 
         out = run_import(newer)
 
-        assert "Ergebnis: 0 neu angelegt, 0 aktualisiert, 1 deaktiviert, 425 unverändert." in out
+        # its Landkreis (Waldeck-Frankenberg) has fewer inhabitants now: 1 updated
+        assert "Ergebnis: 0 neu angelegt, 1 aktualisiert, 1 deaktiviert, 445 unverändert." in out
         bromskirchen = Municipality.objects.get(ags=BROMSKIRCHEN)
         assert not bromskirchen.is_active
         assert bromskirchen.memberships.count() == 1
-        assert Municipality.objects.count() == 426
-        assert Municipality.objects.active().count() == 425
+        assert Municipality.objects.count() == 447
+        assert Municipality.objects.active().count() == 446
 
         # a second run of the newer file: nothing to do, the retired one is not counted again
         out = run_import(newer)
-        assert "Ergebnis: 0 neu angelegt, 0 aktualisiert, 0 deaktiviert, 425 unverändert." in out
+        assert "Ergebnis: 0 neu angelegt, 0 aktualisiert, 0 deaktiviert, 446 unverändert." in out
 
         # it comes back if a file has it again
         out = run_import(gv100ad_path)
-        assert "Ergebnis: 0 neu angelegt, 1 aktualisiert, 0 deaktiviert, 425 unverändert." in out
+        assert "Ergebnis: 0 neu angelegt, 2 aktualisiert, 0 deaktiviert, 445 unverändert." in out
         assert Municipality.objects.get(ags=BROMSKIRCHEN).is_active
 
     def test_other_lands_are_left_alone(self, imported, gv100ad_path):
         out = run_import(gv100ad_path, "--land", "04")  # Bremen: 2 municipalities
 
         assert "Ergebnis: 2 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
-        assert Municipality.objects.active().filter(ags__startswith="06").count() == 426
+        assert Municipality.objects.active().filter(ags__startswith="06").count() == 447
 
     def test_population_date_can_be_given(self, db, gv100ad_path):
         run_import(gv100ad_path, "--population-date", "30.06.2021")
@@ -158,7 +187,7 @@ class TestDryRun:
         out = run_import(gv100ad_path, "--dry-run")
 
         assert "Probelauf" in out
-        assert "426 würden neu angelegt" in out
+        assert "447 würden neu angelegt" in out
         assert not Municipality.objects.exists()
 
     def test_reports_changes_without_writing_them(self, imported, gv100ad_lines, tmp_path):
@@ -169,7 +198,7 @@ class TestDryRun:
         out = run_import(write_gv100ad(tmp_path / "newer.asc", lines), "--dry-run")
 
         assert (
-            "0 würden neu angelegt, 0 aktualisiert, 1 deaktiviert, 425 blieben unverändert" in out
+            "0 würden neu angelegt, 1 aktualisiert, 1 deaktiviert, 445 blieben unverändert" in out
         )
         assert snapshot() == before
 
@@ -293,9 +322,11 @@ class TestSample:
     def test_the_built_in_sample_imports(self, sample_path):
         out = run_import(sample_path)
 
-        assert "Ergebnis: 19 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
+        # 19 municipalities and the 6 Landkreise they belong to
+        assert "Ergebnis: 25 neu angelegt, 0 aktualisiert, 0 deaktiviert, 0 unverändert." in out
         assert Municipality.objects.get(ags=DARMSTADT).population == 159_174
-        counts = {band: Municipality.objects.in_size_band(band).count() for band in SizeBand}
+        municipalities = Municipality.objects.exclude(kind=MunicipalityKind.LANDKREIS)
+        counts = {band: municipalities.in_size_band(band).count() for band in SizeBand}
         assert counts == {
             SizeBand.UNINHABITED: 1,
             SizeBand.BELOW_10K: 6,

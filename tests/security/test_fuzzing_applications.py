@@ -57,7 +57,7 @@ def snapshot(application: Application) -> tuple:
 @given(data=st.dictionaries(
     st.sampled_from([
         "title", "summary", "start_date", "end_date", "aims", "outreach", "street", "postcode",
-        "contact_email", "contact_phone", "iban", "decl_not_started", "version",
+        "contact_email", "contact_phone", "iban", "decl:decl_not_started", "version",
     ]),
     st.one_of(hostile, dates),
     max_size=8,
