@@ -122,7 +122,6 @@ class FundingRoundAdmin(GermanNumbersAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "reference_prefix"]
     date_hierarchy = "deadline"
     inlines = [CostCategoryInline, *CONFIGURATION_INLINES]
-    autocomplete_fields = ["allowed_municipalities"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("programme_line", "title", "description", "reference_prefix")}),
