@@ -21,6 +21,7 @@ from applications.models import (
     RoundAttachmentKind,
     RoundDeclaration,
 )
+from demo.questionnaires import integration_guides_question_set
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -76,20 +77,23 @@ GUIDES_DECLARATIONS = (
     ),
 )  # fmt: skip
 
-# (label, hint, required)
+# (key, label, hint, required); "konzept" is the kind the question set's attachment question
+# "Schulungskonzept" asks for (demo.questionnaires)
 GUIDES_ATTACHMENT_KINDS = (
     (
+        "konzept",
         "Schulungskonzept für die Lotsinnen und Lotsen",
         "Inhalte, Umfang und Träger der Schulung.",
         True,
     ),
     (
+        "kooperation",
         "Kooperationsvereinbarung mit Trägern der Integrationsarbeit",
         "Zum Beispiel mit Migrationsberatung, Jugendmigrationsdienst oder Ehrenamtsagentur.",
         False,
     ),
-    ("Kosten- und Finanzierungsplan (Anlage)", "", False),
-    ("Sonstiges", "", False),
+    ("cost_plan", "Kosten- und Finanzierungsplan (Anlage)", "", False),
+    ("other", "Sonstiges", "", False),
 )
 
 
@@ -134,11 +138,14 @@ def seed_calls(now: dt.datetime | None = None) -> list[str]:
                 link_text=link_text, required=required,
             )  # fmt: skip
     if not round_.attachment_kinds.exists():
-        for position, (label, hint, required) in enumerate(GUIDES_ATTACHMENT_KINDS, start=1):
+        for position, (key, label, hint, required) in enumerate(GUIDES_ATTACHMENT_KINDS, start=1):
             RoundAttachmentKind.objects.create(
-                round=round_, position=position, label=label, hint=hint, required=required
+                round=round_,
+                position=position,
+                key=key,
+                label=label,
+                hint=hint,
+                required=required,
             )
-    # ISSUE 14 WIRING (lead, at merge): the questions of this call come from the questions
-    # helper; replace the next line by the call, with the import at the top of this module.
-    # integration_guides_question_set(round_)  # from demo.questionnaires import ...
+    integration_guides_question_set(round_)
     return [f"{round_.title} (Frist {round_.deadline.astimezone(BERLIN):%d.%m.%Y %H:%M})"]
