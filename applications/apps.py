@@ -16,8 +16,13 @@ class ApplicationsConfig(AppConfig):
 
         from municipalities.models import Municipality
         from municipalities.signals import municipality_names_changed
-        from questionnaires.registry import register_attachment_kinds, register_reserved_keys
+        from questionnaires.registry import (
+            register_attachment_kinds,
+            register_reserved_keys,
+            register_round_attachment_kinds,
+        )
 
+        from .calls import question_set_attachment_kinds
         from .models import Application, AttachmentKind, EventAction, Section
         from .search import on_municipality_names_changed, on_municipality_saved
 
@@ -34,6 +39,7 @@ class ApplicationsConfig(AppConfig):
         # Question sets (questionnaires, below this app): the kinds of attachment a question
         # may ask for, and the keys answers may not take (the application's own names).
         register_attachment_kinds(AttachmentKind.choices)
+        register_round_attachment_kinds(question_set_attachment_kinds)
         register_reserved_keys(
             [f.name for f in Application._meta.get_fields()] + [*Section.values, "eligibility"]
         )

@@ -121,6 +121,15 @@ def round_attachment_kinds(round_: FundingRound) -> list[RoundAttachmentKind]:
     return cached
 
 
+def question_set_attachment_kinds(question_set) -> list[tuple[str, str]]:
+    """(key, label) of the attachment kinds of the rounds asking ``question_set`` (for its
+    attachment questions, registered with questionnaires in ``ApplicationsConfig.ready``)."""
+    kinds = RoundAttachmentKind.objects.filter(round__question_set=question_set).order_by(
+        "round_id", "position", "pk"
+    )
+    return [(k.key, k.label) for k in kinds]
+
+
 def attachment_errors(round_: FundingRound, kinds: list[str], partner_count: int) -> list[str]:
     """Why the uploaded ``kinds`` (one key per file) do not meet the round's required kinds."""
     problems = []

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from .forms import QuestionSetPreviewForm
 from .models import LIST_TYPES, Question, QuestionSection, QuestionSet, QuestionType
-from .registry import ATTACHMENT_KINDS, RESERVED_KEYS
+from .registry import ATTACHMENT_KINDS, RESERVED_KEYS, attachment_kind_choices
 from .selectors import question_set_structure
 from .services import question_set_copy, question_set_new_version
 
@@ -57,6 +57,9 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["attachment_kind"].choices = [("", "—"), *ATTACHMENT_KINDS.items()]
 
+    def set_attachment_kinds(self, choices: list[tuple[str, str]]) -> None:
+        self.fields["attachment_kind"].choices = [("", "—"), *choices]
+
     def clean_key(self):
         key = self.cleaned_data["key"]
         if key in RESERVED_KEYS:
@@ -70,6 +73,13 @@ class QuestionForm(forms.ModelForm):
 class QuestionFormSet(forms.BaseInlineFormSet):
     """Checks across the questions: a condition names an earlier question of the set whose
     answer is yes/no or a choice."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The kinds of the rounds asking this set (their own, from the round's configuration).
+        if not hasattr(self, "_kind_choices"):
+            self._kind_choices = attachment_kind_choices(self.instance)
+        form.set_attachment_kinds(self._kind_choices)
 
     def clean(self):
         super().clean()

@@ -354,3 +354,38 @@ def test_staff_ask_to_join_a_landkreis_as_a_municipality(client):
     response = client.post(url, {"municipality": kreis.pk})
     assert response.status_code == 302
     assert JoinRequest.objects.get(user=user).municipality == kreis
+
+
+def test_an_attachment_question_asks_for_a_kind_of_the_round(client, guides_round):
+    """The question set admin offers the round's own kinds; a file of that kind answers it."""
+    from questionnaires.definitions import question_set_from_definition
+    from questionnaires.models import QuestionType
+    from tests.factories import AdminFactory
+
+    question_set = question_set_from_definition(
+        "Lotsen",
+        (
+            (
+                "schulung", "Schulung", "Training",
+                (
+                    {"key": "konzept_datei", "label_de": "Ihr Schulungskonzept",
+                     "type": QuestionType.ATTACHMENT, "attachment_kind": "schulungskonzept"},
+                ),
+            ),
+        ),
+    )  # fmt: skip
+    guides_round.question_set = question_set
+    guides_round.save(update_fields=["question_set"])
+
+    login_verified(client, AdminFactory(is_superuser=True, is_staff=True))
+    html = client.get(
+        reverse("admin:questionnaires_questionset_change", args=[question_set.pk])
+    ).content.decode()
+    assert '<option value="schulungskonzept" selected>Schulungskonzept</option>' in html
+
+    app, user = _complete(guides_round)
+    assert application_validate_for_submission(app)["konzept_datei"] == [
+        "Bitte laden Sie die Anlage zu „Ihr Schulungskonzept“ hoch."
+    ]
+    attachment_add(application=app, user=user, kind="schulungskonzept", uploaded_file=pdf())
+    assert "konzept_datei" not in application_validate_for_submission(app)
