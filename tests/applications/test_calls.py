@@ -23,9 +23,12 @@ from applications.services import (
 )
 from applications.workflow import Status
 from municipalities.models import MunicipalityKind
+from questionnaires.definitions import question_set_from_definition
+from questionnaires.models import QuestionType
 from tests.accounts.factories import login_verified
 from tests.factories import (
     MINIMAL_PDF,
+    AdminFactory,
     ApplicationFactory,
     FundingRoundFactory,
     MunicipalityFactory,
@@ -358,10 +361,6 @@ def test_staff_ask_to_join_a_landkreis_as_a_municipality(client):
 
 def test_an_attachment_question_asks_for_a_kind_of_the_round(client, guides_round):
     """The question set admin offers the round's own kinds; a file of that kind answers it."""
-    from questionnaires.definitions import question_set_from_definition
-    from questionnaires.models import QuestionType
-    from tests.factories import AdminFactory
-
     question_set = question_set_from_definition(
         "Lotsen",
         (

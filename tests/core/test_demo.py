@@ -1,8 +1,12 @@
 import pytest
 from django.core.management import call_command
 
-from applications.models import Application, RoundParticipation
+from applications.models import Application, FundingRound, RoundParticipation
 from applications.workflow import Status
+from demo.calls import GUIDES_PREFIX, seed_calls
+from demo.questionnaires import TITLE
+from questionnaires.models import QuestionSet, QuestionType
+from questionnaires.selectors import question_set_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +25,19 @@ def test_seed_demo_with_applications_submits_three_and_is_idempotent(capsys):
     assert Application.objects.count() == total
     assert RoundParticipation.objects.count() == total
     assert Application.objects.filter(status=Status.SUBMITTED).count() == 3
+
+
+def test_the_demo_call_asks_its_own_questions_with_kinds_of_the_round():
+    seed_calls()
+    seed_calls()  # idempotent
+    round_ = FundingRound.objects.get(reference_prefix=GUIDES_PREFIX)
+    assert round_.title == "WIR-Integrationslotsen 2027"
+    assert round_.question_set.title == TITLE
+    assert QuestionSet.objects.filter(title=TITLE).count() == 1
+    kinds = set(round_.attachment_kinds.values_list("key", flat=True))
+    asked = {
+        q.attachment_kind
+        for q in question_set_questions(round_.question_set)
+        if q.type == QuestionType.ATTACHMENT
+    }
+    assert asked and asked <= kinds
