@@ -22,11 +22,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from applications import services as application_services
-from applications.models import Application, FundingRound, RoundParticipation
+from applications.calls import round_add_standard_set, round_declarations
+from applications.models import Application, AttachmentKind, FundingRound, RoundParticipation
 from demo.applications import COST_CATEGORIES, PROJECT_TEXT, _concept_pdf, _round_values
 from demo.reviews import seed_criteria
 from grants import services as grant_services
 from municipalities.models import Membership, Municipality
+from questionnaires.definitions import strategy_question_set
 from reviews import services as review_services
 from reviews.models import CHECKLIST, CheckOutcome
 
@@ -50,6 +52,11 @@ def decided_round(now: dt.datetime) -> FundingRound:
     )
     for position, name in enumerate(COST_CATEGORIES):
         round_.cost_categories.update_or_create(name=name, defaults={"position": position})
+    if round_.question_set_id is None:  # the strategy call's questions (issue 14)
+        round_.question_set = strategy_question_set(DECIDED_ROUND_TITLE)
+        round_.save(update_fields=["question_set"])
+    if not round_.declarations.exists():  # the standard declarations and attachment kinds
+        round_add_standard_set(round_, required_kinds=[AttachmentKind.KONZEPT])
     seed_criteria([round_])
     return round_
 
@@ -116,12 +123,9 @@ def approved_demo_application(
             application=app, user=user, kind="konzept",
             uploaded_file=ContentFile(_concept_pdf(title), name="Konzept.pdf"),
         )  # fmt: skip
-        s.application_update_section(
-            application=app, user=user, section="declarations", expected_version=app.version,
-            data=dict.fromkeys(
-                ("decl_not_started", "decl_data_correct", "decl_anbest_gk",
-                 "decl_data_protection"), True,
-            ),
+        s.application_update_declarations(
+            application=app, user=user, expected_version=app.version,
+            confirmed=[d.key for d in round_declarations(app.round)],
         )  # fmt: skip
         s.application_submit(application=app, user=user, now=submitted_at)
         r = review_services

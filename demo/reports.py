@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from applications.calls import round_declarations
 from applications.models import (
     Application,
     CostCategory,
@@ -82,10 +83,7 @@ def _approved_application(round_: FundingRound, municipality: Municipality) -> A
         own_funds=Decimal("4000.00"),
         third_party_funds=Decimal("0.00"),
         requested_grant=Decimal("18000.00"),
-        decl_not_started=True,
-        decl_data_correct=True,
-        decl_anbest_gk=True,
-        decl_data_protection=True,
+        declarations={d.key: True for d in round_declarations(round_)},
     )
     RoundParticipation.objects.create(
         round=round_, municipality=municipality, application=app, role=ParticipationRole.LEAD

@@ -156,7 +156,10 @@ def test_a_round_copies_the_set_of_another(superuser, guides_round):
         population_reference_date=f"{target.population_reference_date:%d.%m.%Y}",
         max_grant="20.000,00", budget="400.000,00",
         **{"cost_categories-TOTAL_FORMS": "0", "cost_categories-INITIAL_FORMS": "0",
-           "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"},
+           "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
+           # the round's declarations and attachment kinds stay as they are
+           "declarations-TOTAL_FORMS": "0", "declarations-INITIAL_FORMS": "0",
+           "attachment_kinds-TOTAL_FORMS": "0", "attachment_kinds-INITIAL_FORMS": "0"},
     )  # fmt: skip
     data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
     response = model_admin.change_view(_request("post", "/", superuser, data), str(target.pk))
