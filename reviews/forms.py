@@ -189,6 +189,12 @@ class NoteForm(ServiceErrorsMixin, KernFormMixin, forms.Form):
     )
     submit_label = _("Vermerk speichern")
 
+    def __init__(self, *args, **kwargs):
+        # Ids of its own: the detail page also holds the Postfach's form, whose text field
+        # would otherwise share "id_text" and take this form's label.
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
+
 
 # Assignments ------------------------------------------------------------------------------------
 class AssignForm(ServiceErrorsMixin, KernFormMixin, forms.Form):

@@ -163,7 +163,10 @@ def test_answers_show_their_limit_as_a_counter_hint(client, draft):
     assert 'data-char-count="2000"' in hint.group(0)
     textarea = re.search(r'<textarea[^>]*name="summary"[^>]*>', page).group(0)
     assert "id_summary-count" in textarea  # aria-describedby names the counter
-    assert 'data-char-count="8000"' in page  # the other answers
+    # The other answers: the question set's long texts, on its own steps (issue 14).
+    section = app.question_set.sections.first()
+    step = client.get(reverse("applications:questions", args=[app.pk, section.key]))
+    assert 'data-char-count="8000"' in step.content.decode()
 
 
 def test_control_characters_typed_into_the_form_are_not_stored(client, draft):

@@ -61,7 +61,7 @@ def pass_formal_check(page, reference: str) -> None:
     open_application(page, reference)
     page.get_by_role("link", name="Formale Prüfung", exact=True).click()
     page.get_by_role("button", name="Formale Prüfung beginnen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("In Prüfung")
+    expect(page.locator("main .kern-badge").first).to_have_text("In Prüfung")
     assert_no_axe_violations(page, "Formale Prüfung")
     for label in (
         "Antragsberechtigt nach Einwohnerzahl",
@@ -73,7 +73,7 @@ def pass_formal_check(page, reference: str) -> None:
     page.get_by_label("Vermerk zur Prüfung (intern)").fill("Vollständig, Einwohnerzahl geprüft.")
     page.get_by_label("Formale Prüfung bestanden").check()
     page.get_by_role("button", name="Prüfergebnis speichern").click()
-    expect(page.locator(".kern-badge").first).to_have_text("In Bewertung")
+    expect(page.locator("main .kern-badge").first).to_have_text("In Bewertung")
 
 
 def score(page, reference: str, points: list[int], comment: str) -> None:
@@ -168,7 +168,7 @@ def test_case_officer_and_jury_carry_an_application_to_approval(page, demo):
     open_application(page, reference)
     page.get_by_role("link", name="Entscheidung", exact=True).click()
     page.get_by_role("button", name="Als entscheidungsreif markieren").click()
-    expect(page.locator(".kern-badge").first).to_have_text("Entscheidungsreif")
+    expect(page.locator("main .kern-badge").first).to_have_text("Entscheidungsreif")
     amount = page.get_by_label("Bewilligter Betrag in Euro")
     expect(amount).to_have_value("18.000,00")  # the requested amount by default
     assert_no_axe_violations(page, "Entscheidung")
@@ -181,17 +181,17 @@ def test_case_officer_and_jury_carry_an_application_to_approval(page, demo):
     expect(page.get_by_role("heading", name="Bewilligung bestätigen")).to_be_visible()
     expect(page.locator("table")).to_contain_text("Bewilligter Finanzierungsplan")
     expect(page.locator("table")).to_contain_text("15.000,00")
-    expect(page.locator(".kern-badge").first).to_have_text("Entscheidungsreif")
+    expect(page.locator("main .kern-badge").first).to_have_text("Entscheidungsreif")
     assert_no_axe_violations(page, "Bewilligung bestätigen")
     page.get_by_role("button", name="Bewilligung bestätigen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("Bewilligt")
+    expect(page.locator("main .kern-badge").first).to_have_text("Bewilligt")
     logout(page)
 
     # The applicant sees "Bewilligt" and downloads the letter
     login(page, APPLICANT.email, APPLICANT.password)
     page.get_by_role("link", name="Meine Anträge").first.click()
     page.get_by_role("link", name=re.compile(reference)).click()
-    expect(page.locator(".kern-badge").first).to_have_text("Bewilligt")
+    expect(page.locator("main .kern-badge").first).to_have_text("Bewilligt")
     expect(page.locator("body")).to_contain_text("15.000,00")
     wait_for_letter(page, "Bescheid")
     assert_no_axe_violations(page, "Status mit Bescheid")
@@ -223,13 +223,13 @@ def test_case_officer_rejects_after_the_formal_check(page, demo):
     expect(page.get_by_role("heading", name="Ablehnung bestätigen")).to_be_visible()
     assert_no_axe_violations(page, "Ablehnung bestätigen")
     page.get_by_role("button", name="Ablehnung bestätigen").click()
-    expect(page.locator(".kern-badge").first).to_have_text("Abgelehnt")
+    expect(page.locator("main .kern-badge").first).to_have_text("Abgelehnt")
     logout(page)
 
     login(page, staff.email, STAFF_PASSWORD)
     page.get_by_role("link", name="Meine Anträge").first.click()
     page.get_by_role("link", name=re.compile(reference)).click()
-    expect(page.locator(".kern-badge").first).to_have_text("Abgelehnt")
+    expect(page.locator("main .kern-badge").first).to_have_text("Abgelehnt")
     expect(page.locator("body")).to_contain_text("bereits begonnen worden")
     wait_for_letter(page, "Bescheid")
     assert_no_axe_violations(page, "Status nach Ablehnung")

@@ -66,6 +66,10 @@ def test_detail_shows_sections_attachments_timeline_and_notes(
         "intern",
     ):
         assert text in html, text
+    # Every id once (the note form and the Postfach's form sit on the same page), so each
+    # label names its own field.
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
     # the applicant's status page shows none of the internal events
     client.logout()
     login(client, applicant)
