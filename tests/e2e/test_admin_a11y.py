@@ -1,5 +1,6 @@
 """The Django admin pages admins use (funding rounds with their rules, cost categories and
-criteria, users, municipalities, memberships) pass axe-core and do not scroll sideways at
+criteria, users, municipalities, memberships; question sets, grant rules and the legal pages
+since issues 13, 14 and 16) pass axe-core and do not scroll sideways at
 320 px: change list, change form with inlines, add form and each add form in its error
 state (issue 16). The fixes are general (templates/admin/, static/css/admin.css,
 static/js/admin.js), so admin pages added later are checked by adding their URL here."""
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from applications.models import FundingRound
 from demo.seed import DEMO_ACCOUNTS
 from municipalities.models import Membership, Municipality
+from pages.models import LegalPage
 
 from .a11y import NARROW, WIDE, assert_no_horizontal_scroll
 from .conftest import assert_no_axe_violations, login
@@ -32,6 +34,8 @@ def admin_pages() -> list[tuple[str, str, bool]]:
     admin_user = Membership.objects.order_by("pk").first().user
     municipality = Municipality.objects.order_by("pk").first()
     membership = Membership.objects.order_by("pk").first()
+    question_set = round_.question_set_id
+    legal_page = LegalPage.objects.order_by("pk").first().pk
     return [
         ("Startseite", "/admin/", False),
         ("Förderrunden", "/admin/applications/fundinground/", False),
@@ -45,6 +49,12 @@ def admin_pages() -> list[tuple[str, str, bool]]:
         ("Mitgliedschaften", "/admin/municipalities/membership/", False),
         ("Mitgliedschaft", f"/admin/municipalities/membership/{membership.pk}/change/", False),
         ("Mitgliedschaft hinzufügen", "/admin/municipalities/membership/add/", True),
+        # Issues 13, 14 and 16: question sets, grant rules, the legal pages.
+        ("Fragenkataloge", "/admin/questionnaires/questionset/", False),
+        ("Fragenkatalog", f"/admin/questionnaires/questionset/{question_set}/change/", False),
+        ("Zuwendungsregeln hinzufügen", "/admin/grants/grantrules/add/", True),
+        ("Seiten", "/admin/pages/legalpage/", False),
+        ("Seite", f"/admin/pages/legalpage/{legal_page}/change/", False),
     ]
 
 
